@@ -1,0 +1,6 @@
+// The whole public interface of the entitle engine.
+#pragma once
+
+#include <entitle/diagnostic.hpp>
+#include <entitle/ruleset.hpp>
+#include <entitle/source.hpp>

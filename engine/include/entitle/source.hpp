@@ -1,0 +1,51 @@
+// Source text and positions.
+//
+// A source_file owns the bytes of one rules file (or any text the engine
+// reports on) and knows where its lines start, so that every later phase can
+// point into it with plain byte offsets. Offsets, not iterators or pointers,
+// are what the AST stores: they survive copies and are cheap to compare.
+// Columns are counted in Unicode code points, as editors show them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace entitle {
+
+// A half-open byte range [begin, end) in one source_file.
+struct span {
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+};
+
+// Line and column, both 1-based; the column counts code points.
+struct line_col {
+    std::uint32_t line = 1;
+    std::uint32_t column = 1;
+};
+
+class source_file {
+public:
+    // `name` is what diagnostics print (usually the path as the user gave it).
+    source_file(std::string name, std::string text);
+
+    const std::string& name() const { return name_; }
+    const std::string& text() const { return text_; }
+
+    // The line and column of a byte offset (clamped to the end of the text).
+    line_col position(std::uint32_t offset) const;
+    // The text of a 1-based line, without its line break.
+    std::string_view line(std::uint32_t number) const;
+    std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts_.size()); }
+    // The text a span covers.
+    std::string_view slice(span s) const;
+
+private:
+    std::string name_;
+    std::string text_;
+    std::vector<std::uint32_t> line_starts_;
+};
+
+}  // namespace entitle

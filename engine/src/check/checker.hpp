@@ -1,0 +1,145 @@
+// The checker: names, types, tables, citations and static warnings.
+//
+// Input: the parsed files of any number of rulesets. Files that name the
+// same ruleset are one ruleset; `extends` makes a parent's declarations
+// visible to its children, and redeclaring a parent's name is an error (a
+// city adds exceptions, it never silently redefines). Each ruleset is checked
+// after its parent. Every mistake becomes a diagnostic on the node that
+// caused it; expressions whose type is already wrong get the `error` type so
+// one mistake is reported once.
+//
+// What it does not do: evaluate anything (only constant folding for the
+// always-true/always-false warnings), or read profiles and parameter files.
+#pragma once
+
+#include "check/citations.hpp"
+#include "check/types.hpp"
+#include "parser/parse.hpp"
+
+#include <entitle/ruleset.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace entitle::sema {
+
+struct field_info {
+    std::string name;
+    std::string label;
+    type t;
+    bool optional = false;
+};
+
+struct record_info {
+    std::string name;
+    std::string label;
+    bool entity = false;
+    int ruleset = -1;  // -1 for the built-in Period
+    std::vector<field_info> fields;
+    const field_info* field(const std::string& n) const {
+        for (auto& f : fields)
+            if (f.name == n) return &f;
+        return nullptr;
+    }
+};
+
+struct enum_info {
+    std::string name;
+    std::string label;
+    int ruleset = -1;
+    std::vector<std::string> values;
+    std::vector<std::string> labels;
+    int index_of(const std::string& v) const {
+        for (std::size_t i = 0; i < values.size(); ++i)
+            if (values[i] == v) return static_cast<int>(i);
+        return -1;
+    }
+};
+
+// Where a declaration stands, for "previously declared here" notes and
+// warnings about unused declarations.
+struct origin {
+    std::shared_ptr<const source_file> source;
+    span where;
+    int ruleset = -1;
+};
+
+struct param_info {
+    std::string name;
+    std::string label;
+    std::string unit;
+    type t;
+    const ast::param_decl* decl = nullptr;
+    origin at;
+    bool used = false;
+};
+
+struct define_info {
+    std::string name;
+    std::string label;
+    int record = -1;
+    const ast::define_decl* decl = nullptr;
+    origin at;
+    enum class state { unchecked, checking, checked } progress = state::unchecked;
+    type t;
+    bool used = false;
+};
+
+struct table_info {
+    std::string name;
+    std::string label;
+    type key, value;
+    const ast::table_decl* decl = nullptr;
+    origin at;
+    bool used = false;
+};
+
+struct service_info {
+    std::string name;
+    std::string title;
+    bool is_score = false;
+    int record = -1;
+    const ast::service_decl* decl = nullptr;
+    origin at;
+};
+
+// Names visible in one ruleset; lookups go on to the parent's scope.
+struct scope {
+    std::map<std::string, int> records, enums, params, tables, services;
+    std::map<std::pair<int, std::string>, int> defines;  // (record, name)
+};
+
+struct ruleset_data {
+    std::string name;
+    std::string title;
+    std::string extends;
+    int parent = -1;
+    bool broken = false;  // unknown parent or a cycle: not checked further
+    std::string source_path;  // as written in the header
+    std::shared_ptr<const source_file> header_source;  // file whose header names the source
+    span source_where{};
+    std::vector<const parser::parsed_file*> files;
+    scope names;
+    std::shared_ptr<cited_text> text;  // loaded on first citation
+    bool text_failed = false;
+};
+
+// Everything the checker learned; later phases (compile) read it.
+struct program_data {
+    std::vector<parser::parsed_file> files;
+    std::vector<ruleset_data> rulesets;
+    std::vector<record_info> records;  // records[0] is the built-in Period
+    std::vector<enum_info> enums;
+    std::vector<param_info> params;
+    std::vector<define_info> defines;
+    std::vector<table_info> tables;
+    std::vector<service_info> services;
+    type_names names;
+};
+
+// Checks parsed files; fills `out` and reports into `diags`.
+void check_program(program_data& out, const check_options& options, diagnostics& diags);
+
+}  // namespace entitle::sema

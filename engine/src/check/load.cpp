@@ -1,0 +1,90 @@
+// The public entry points of the front end: reading rules files and
+// running parse + check over them.
+#include <entitle/ruleset.hpp>
+
+#include "check/checker.hpp"
+#include "parser/parse.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace entitle {
+
+namespace {
+
+class checked_rulebook final : public rulebook {
+public:
+    explicit checked_rulebook(std::shared_ptr<sema::program_data> program) : program_(std::move(program)) {
+        for (const auto& rs : program_->rulesets) {
+            ruleset_info info{rs.name, rs.title, rs.extends, {}};
+            for (const auto& s : program_->services)
+                if (s.at.ruleset == static_cast<int>(&rs - program_->rulesets.data()))
+                    info.services.push_back(s.name);
+            infos_.push_back(std::move(info));
+        }
+    }
+    const std::vector<ruleset_info>& rulesets() const override { return infos_; }
+
+private:
+    std::shared_ptr<sema::program_data> program_;
+    std::vector<ruleset_info> infos_;
+};
+
+void read_one(const std::filesystem::path& path, const check_options& options, loaded_sources& out) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > options.max_file_bytes) {
+        auto src = std::make_shared<source_file>(path.string(), std::string());
+        out.diags.error("E102", "file is " + std::to_string(size) + " bytes, over the limit of " +
+                                    std::to_string(options.max_file_bytes) + " bytes", src, {0, 0});
+        return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        out.diags.error("E001", "cannot read " + path.string());
+        return;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out.files.push_back(std::make_shared<source_file>(path.string(), ss.str()));
+}
+
+}  // namespace
+
+loaded_sources load_rule_files(const std::vector<std::string>& paths, const check_options& options) {
+    namespace fs = std::filesystem;
+    loaded_sources out;
+    for (const auto& p : paths) {
+        std::error_code ec;
+        fs::path path(p);
+        if (fs::is_directory(path, ec)) {
+            std::vector<fs::path> found;
+            for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+                 it.increment(ec))
+                if (it->is_regular_file() && it->path().extension() == ".rules") found.push_back(it->path());
+            std::sort(found.begin(), found.end());
+            if (found.empty()) out.diags.error("E001", "no .rules files in " + p);
+            for (auto& f : found) read_one(f, options, out);
+        } else if (fs::exists(path, ec)) {
+            read_one(path, options, out);
+        } else {
+            out.diags.error("E001", "no such file or folder: " + p);
+        }
+    }
+    return out;
+}
+
+check_result check(const std::vector<std::shared_ptr<const source_file>>& sources, const check_options& options) {
+    check_result result;
+    auto program = std::make_shared<sema::program_data>();
+    program->files.reserve(sources.size());
+    for (const auto& src : sources) program->files.push_back(parser::parse_file(src, options, result.diags));
+    sema::check_program(*program, options, result.diags);
+    result.diags.sort();
+    if (!result.diags.has_errors()) result.rules = std::make_shared<checked_rulebook>(program);
+    return result;
+}
+
+}  // namespace entitle

@@ -1,0 +1,168 @@
+#include <entitle/diagnostic.hpp>
+
+#include "common/json.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace entitle {
+
+diagnostic& diagnostics::error(std::string code, std::string message,
+                               std::shared_ptr<const source_file> source, span where) {
+    items_.push_back({severity::error, std::move(code), std::move(message), std::move(source),
+                      where, {}});
+    return items_.back();
+}
+
+diagnostic& diagnostics::warning(std::string code, std::string message,
+                                 std::shared_ptr<const source_file> source, span where) {
+    items_.push_back({severity::warning, std::move(code), std::move(message), std::move(source),
+                      where, {}});
+    return items_.back();
+}
+
+void diagnostics::append(const diagnostics& other) {
+    items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+}
+
+void diagnostics::sort() {
+    std::stable_sort(items_.begin(), items_.end(), [](const diagnostic& a, const diagnostic& b) {
+        auto key = [](const diagnostic& d) {
+            return std::make_tuple(d.source ? 1 : 0, d.source ? d.source->name() : std::string(),
+                                   d.where.begin, static_cast<int>(d.level));
+        };
+        return key(a) < key(b);
+    });
+}
+
+std::size_t diagnostics::error_count() const {
+    return static_cast<std::size_t>(std::count_if(
+        items_.begin(), items_.end(), [](const diagnostic& d) { return d.level == severity::error; }));
+}
+
+std::size_t diagnostics::warning_count() const {
+    return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(), [](const diagnostic& d) {
+        return d.level == severity::warning;
+    }));
+}
+
+namespace {
+
+const char* level_name(severity s) {
+    switch (s) {
+        case severity::error: return "error";
+        case severity::warning: return "warning";
+        case severity::note: return "note";
+    }
+    return "error";
+}
+
+std::size_t code_points(std::string_view s) {
+    std::size_t n = 0;
+    for (char c : s)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+// Display width: CJK and other wide characters take two terminal columns.
+std::size_t display_width(std::string_view s) {
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        width += (n >= 3) ? 2 : 1;  // three- and four-byte sequences are CJK or wider symbols
+        if (c == '\t') width += 0;
+        i += n;
+    }
+    return width;
+}
+
+std::string plural(std::size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string render_text(const diagnostics& list_in, bool with_summary) {
+    diagnostics list = list_in;
+    list.sort();
+    std::string out;
+    for (const auto& d : list.items()) {
+        std::string head = level_name(d.level);
+        if (!d.code.empty()) head += "[" + d.code + "]";
+        if (d.source) {
+            auto pos = d.source->position(d.where.begin);
+            out += d.source->name() + ":" + std::to_string(pos.line) + ":" +
+                   std::to_string(pos.column) + ": " + head + ": " + d.message + "\n";
+            std::string_view line = d.source->line(pos.line);
+            std::string number = std::to_string(pos.line);
+            std::string gutter(number.size(), ' ');
+            out += " " + number + " | " + std::string(line) + "\n";
+            // Caret under the first character, tildes to the end of the span
+            // (or of the line, when the span runs past it).
+            auto line_begin = static_cast<std::uint32_t>(line.data() - d.source->text().data());
+            std::size_t col = d.where.begin - line_begin;
+            std::string pad;
+            for (char c : line.substr(0, std::min(col, line.size())))
+                pad += (c == '\t') ? '\t' : ' ';
+            std::size_t pad_width = display_width(line.substr(0, std::min(col, line.size())));
+            std::string marker_pad(pad_width, ' ');
+            if (pad.find('\t') != std::string::npos) marker_pad = pad;  // keep tabs aligned
+            std::size_t span_end = std::min<std::size_t>(d.where.end - line_begin, line.size());
+            std::size_t width =
+                span_end > col ? display_width(line.substr(col, span_end - col)) : 1;
+            out += " " + gutter + " | " + marker_pad + "^" +
+                   std::string(width > 1 ? width - 1 : 0, '~') + "\n";
+        } else {
+            out += head + ": " + d.message + "\n";
+        }
+        for (const auto& n : d.notes) out += "note: " + n + "\n";
+    }
+    if (with_summary) {
+        auto e = list.error_count(), w = list.warning_count();
+        if (e || w) {
+            std::string summary;
+            if (e) summary = plural(e, "error");
+            if (w) summary += (summary.empty() ? "" : " and ") + plural(w, "warning");
+            out += summary + " generated.\n";
+        }
+    }
+    (void)code_points;
+    return out;
+}
+
+std::string render_json(const diagnostics& list_in) {
+    diagnostics list = list_in;
+    list.sort();
+    std::string out = "{\"diagnostics\":[";
+    bool first = true;
+    for (const auto& d : list.items()) {
+        if (!first) out += ',';
+        first = false;
+        out += "{\"severity\":\"";
+        out += level_name(d.level);
+        out += "\",\"code\":";
+        detail::append_json_string(out, d.code);
+        out += ",\"message\":";
+        detail::append_json_string(out, d.message);
+        if (d.source) {
+            auto b = d.source->position(d.where.begin), e = d.source->position(d.where.end);
+            out += ",\"file\":";
+            detail::append_json_string(out, d.source->name());
+            out += ",\"line\":" + std::to_string(b.line) + ",\"column\":" +
+                   std::to_string(b.column) + ",\"end_line\":" + std::to_string(e.line) +
+                   ",\"end_column\":" + std::to_string(e.column);
+        }
+        out += ",\"notes\":[";
+        for (std::size_t i = 0; i < d.notes.size(); ++i) {
+            if (i) out += ',';
+            detail::append_json_string(out, d.notes[i]);
+        }
+        out += "]}";
+    }
+    out += "],\"errors\":" + std::to_string(list.error_count()) +
+           ",\"warnings\":" + std::to_string(list.warning_count()) + "}\n";
+    return out;
+}
+
+}  // namespace entitle

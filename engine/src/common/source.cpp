@@ -1,0 +1,39 @@
+#include <entitle/source.hpp>
+
+#include <algorithm>
+
+namespace entitle {
+
+source_file::source_file(std::string name, std::string text)
+    : name_(std::move(name)), text_(std::move(text)) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text_.size(); ++i)
+        if (text_[i] == '\n') line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
+}
+
+line_col source_file::position(std::uint32_t offset) const {
+    offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(text_.size()));
+    auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+    auto line = static_cast<std::uint32_t>(it - line_starts_.begin());
+    std::uint32_t column = 1;
+    for (std::uint32_t i = line_starts_[line - 1]; i < offset; ++i)
+        if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
+    return {line, column};
+}
+
+std::string_view source_file::line(std::uint32_t number) const {
+    if (number == 0 || number > line_starts_.size()) return {};
+    std::uint32_t begin = line_starts_[number - 1];
+    std::uint32_t end = number < line_starts_.size() ? line_starts_[number] - 1
+                                                     : static_cast<std::uint32_t>(text_.size());
+    if (end > begin && text_[end - 1] == '\r') --end;
+    return std::string_view(text_).substr(begin, end - begin);
+}
+
+std::string_view source_file::slice(span s) const {
+    auto size = static_cast<std::uint32_t>(text_.size());
+    std::uint32_t b = std::min(s.begin, size), e = std::min(std::max(s.end, b), size);
+    return std::string_view(text_).substr(b, e - b);
+}
+
+}  // namespace entitle

@@ -1,0 +1,242 @@
+// Table-driven checker tests: a condition (or declaration) against a small
+// schema, and the diagnostic code it must produce ("" for none).
+#include <entitle/entitle.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace entitle;
+
+namespace {
+
+const char* const schema = R"(ruleset t "t"
+enum Education { none, bachelor, master }
+record Child { birth_date: date  permits: spells }
+record Contribution { from: date  to: optional date  base: money }
+entity Person {
+  birth_date: date  hukou_local: bool  income: money  pension: spells  n: int  ratio: decimal
+  children: list of Child  education: Education  housing: optional Child  name: string
+  contributions: list of Contribution  wait: duration
+}
+param p.months: duration = 6 months
+param p.points: int = 120
+param p.rate: decimal = 0.8
+param p.floor: money = 3000 yuan
+)";
+
+diagnostics check_text(const std::string& extra) {
+    auto src = std::make_shared<source_file>("t.rules", std::string(schema) + extra);
+    return check({src}).diags;
+}
+
+// Codes of the errors and warnings, unused-declaration warnings left out.
+std::string codes(const diagnostics& d) {
+    std::string out;
+    for (auto& item : d.items())
+        if (item.code != "W001" && item.code != "W002" && item.code != "W003")
+            out += (out.empty() ? "" : " ") + item.code;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("conditions are type-checked", "[check]") {
+    struct row {
+        const char* condition;
+        const char* expected;
+    };
+    const row rows[] = {
+        // valid
+        {"hukou_local", ""},
+        {"not hukou_local and n > 3", ""},
+        {"age(birth_date) >= 18", ""},
+        {"age(birth_date, date(year(as_of), 8, 31)) between 6 and 15", ""},
+        {"total(pension) >= 36 months", ""},
+        {"total(pension, 2023-12-31) >= param p.months", ""},
+        {"longest_run(pension, 3 months) >= 3 years", ""},
+        {"within(pension, 12 months) >= 6 months", ""},
+        {"run_start(pension, 0 months) <= as_of - 5 years", ""},
+        {"holds(pension, date(year(as_of) - 1, 12, 31))", ""},
+        {"total(contributions) >= 12 months", ""},
+        {"income >= 3000 yuan", ""},
+        {"income * 2 > param p.floor", ""},
+        {"income / param p.floor >= param p.rate", ""},
+        {"ratio >= 0.8 and n * 2 + 1 < 10", ""},
+        {"education in {bachelor, master}", ""},
+        {"education = Education.master", ""},
+        {"education != none", ""},
+        {"housing is set or housing is missing", ""},
+        {"any c in children: age(c.birth_date) < 16", ""},
+        {"all c in children: holds(c.permits)", ""},
+        {"count c in children: age(c.birth_date) < 16 >= 2", ""},
+        {"(sum c in contributions: c.base) > 100000 yuan", ""},
+        {"size(children) > 0", ""},
+        {"(if hukou_local then 10 else 5) > 3", ""},
+        {"min(n, 30) + max(1, 2) > 3", ""},
+        {"floor(ratio * 10) >= 8", ""},
+        {"name = \"张三\"", ""},
+        {"wait + 3 months >= 1 year", ""},
+        {"birth_date + 18 years <= as_of", ""},
+        {"months_between(birth_date, as_of) >= 216 months", ""},
+        {"years(total(pension)) * 3 >= param p.points", ""},
+        {"all { hukou_local \"甲\" n > 1 \"乙\" } or any { n < 0 }", ""},
+        // invalid
+        {"bith_date < as_of", "E201"},
+        {"param p.mnths > 1 month", "E202"},
+        {"education = phd", "E204"},
+        {"education = Education.phd", "E204"},
+        {"frobnicate(n) > 1", "E208"},
+        {"total(pension) >= 36", "E301"},
+        {"income > 3000", "E301"},
+        {"birth_date > 2000", "E301"},
+        {"education > bachelor", "E301"},
+        {"name between \"a\" and \"b\"", "E301"},
+        {"n in {1, \"2\"}", "E301"},
+        {"as_of - birth_date > 1 year", "E302"},
+        {"income + 5 > 0 yuan", "E302"},
+        {"wait * 1.5 > 1 year", "E302"},
+        {"n", "E303"},
+        {"not n", "E303"},
+        {"hukou_local and n", "E303"},
+        {"any c in children: c.birth_date", "E303"},
+        {"(if n then 1 else 2) > 0", "E303"},
+        {"(if hukou_local then 1 else 2 months) > 0", "E304"},
+        {"(sum c in children: c.birth_date) > 0", "E304"},
+        {"age() > 1", "E305"},
+        {"total(pension, as_of, as_of) > 1 month", "E305"},
+        {"size() > 1", "E305"},
+        {"age(n) > 1", "E306"},
+        {"total(children) > 1 month", "E306"},
+        {"holds(birth_date)", "E306"},
+        {"min(n, 1 month) > 1", "E306"},
+        {"size(n) > 1", "E306"},
+        {"-hukou_local", "E306"},
+        {"children.birth_date > as_of", "E307"},
+        {"any c in n: true", "E307"},
+        {"birth_date.year > 1", "E308"},
+        {"any { }", "E309"},
+        {"total(pension) > 30 days", "E312"},
+        {"2024-02-30 < as_of", "E106"},
+        // constant conditions
+        {"1 < 2", "W101"},
+        {"hukou_local or true", "W101"},
+        {"1 > 2", "W102"},
+        {"hukou_local and false", "W102"},
+        {"n between 10 and 5", "W102 W102"},
+        {"not (3 months < 1 year)", "W102"},
+    };
+    for (const auto& r : rows) {
+        INFO("condition: " << r.condition);
+        auto d = check_text(std::string("service s \"s\" for Person\n  requires ") + r.condition + "\n");
+        INFO(render_text(d));
+        CHECK(codes(d) == r.expected);
+    }
+}
+
+TEST_CASE("declarations are checked", "[check]") {
+    struct row {
+        const char* declarations;
+        const char* expected;
+    };
+    const row rows[] = {
+        {"define adult for Person = age(birth_date) >= 18\nservice s \"s\" for Person\n  requires adult\n", ""},
+        {"define a for Child = age(birth_date) < 16\nservice s \"s\" for Person\n  requires any c in children: c.a\n",
+         ""},
+        {"define a for Person = b\ndefine b for Person = c\ndefine c for Person = a\n", "E210"},
+        {"define a for Person = a\n", "E210"},
+        {"define n for Person = 1\n", "E205"},
+        {"define x for Nobody = 1\n", "E203"},
+        {"service s \"s\" for Child\n", "E207"},
+        {"service s \"s\" for Education\n", "E206"},
+        {"service s \"s\" for Person\nscore s \"s\" for Person\n  threshold 1\n", "E205"},
+        {"param p.months: duration = 12 months\n", "E205"},
+        {"param q: list of int\n", "E304"},
+        {"param q: Child\n", "E304"},
+        {"param q: int = n\n", "E213"},
+        {"param q: Education = master\nservice s \"s\" for Person\n  requires education = param q\n", ""},
+        {"param q: Education = phd\n", "E204"},
+        {"entity Person { a: int }\n", "E205"},
+        {"enum Period { a }\n", "E205"},
+        {"record Q { a: int  a: int }\n", "E205"},
+        {"record Q { a: spells  b: list of spells }\n", "E304"},
+        {"enum E2 { a, a }\n", "E205"},
+        {"score s \"s\" for Person\n  item a = 1\n  item a = 2\n  threshold 1\n", "E205"},
+        {"score s \"s\" for Person\n  item a = hukou_local\n  threshold 1\n", "E304"},
+        {"score s \"s\" for Person\n  item a = 1 cap 1 month\n  threshold 1\n", "E304"},
+        {"score s \"s\" for Person\n  item a = 1\n  threshold 1\n  threshold 2\n", "E205"},
+        {"score s \"s\" for Person\n  item a = 1\n", "E311"},
+        {"service s \"s\" for Person\n  threshold 1\n", "E310"},
+        {"table age: int -> int { else: 1 }\n", "E205"},
+        {"table t1: int -> int { 1: 1  1: 2 }\nservice s \"s\" for Person\n  requires t1(n) > 0\n", "E402"},
+        {"table t1: int -> int { 1: 1  3: 2 }\nservice s \"s\" for Person\n  requires t1(n) > 0\n", "E401"},
+        {"table t1: int -> int { 1: 1  3: 2 else: 0 }\nservice s \"s\" for Person\n  requires t1(n) > 0\n", ""},
+        {"table t1: decimal -> int { ..< 0.8: 0  0.8 ..< 1: 25  1 ..< 2: 50  2 ..: 100 }\n"
+         "service s \"s\" for Person\n  requires t1(ratio) > 0\n",
+         ""},
+        {"table t1: decimal -> int { ..< 0.8: 0  0.9 ..: 25 }\nservice s \"s\" for Person\n  requires t1(ratio) > 0\n",
+         "E401"},
+        {"table t1: decimal -> int { .. 0.8: 0  0.8 ..: 25 }\nservice s \"s\" for Person\n  requires t1(ratio) > 0\n",
+         "E402"},
+        {"table t1: date -> int { .. 1959-12-31: 60  1960-01-01 .. 1969-12-31: 63  1970-01-01 ..: 65 }\n"
+         "service s \"s\" for Person\n  requires age(birth_date) < t1(birth_date)\n",
+         ""},
+        {"table t1: date -> int { ..< 1960-01-01: 60  1960-01-02 ..: 63 }\n"
+         "service s \"s\" for Person\n  requires t1(birth_date) > 0\n",
+         "E401"},
+        {"table t1: Education -> int { none: 0  bachelor: 60  master: 100 }\n"
+         "service s \"s\" for Person\n  requires t1(education) > 0\n",
+         ""},
+        {"table t1: Education -> int { none: 0  bachelor: 1 month  master: 100 }\n", "E304"},
+        {"table t1: Education -> int { none: 0  bachelor: 60  master: 100 }\n"
+         "service s \"s\" for Person\n  requires t1(n) > 0\n",
+         "E304"},
+        {"table t1: Education -> int { none: 0  none: 60  else: 1 }\n", "E402"},
+        {"table t1: int -> int { 1: 1 }\nservice s \"s\" for Person\n  requires t1(n, n) > 0\n", "E305"},
+        {"table t1: int -> int { 5 .. 1: 1 }\n", "E406"},
+        {"table t1: bool -> int { true: 1 }\n", "E404"},
+        {"table t1: int -> int { }\n", "E405"},
+        {"table age: int -> int { 1: 1 }\n", "E205"},
+    };
+    for (const auto& r : rows) {
+        INFO("declarations:\n" << r.declarations);
+        auto d = check_text(r.declarations);
+        INFO(render_text(d));
+        CHECK(codes(d) == r.expected);
+    }
+}
+
+TEST_CASE("a child ruleset sees its parent and may not redefine it", "[check][extends]") {
+    auto national = std::make_shared<source_file>("n.rules", std::string(schema));
+    SECTION("the child uses the parent's schema and parameters") {
+        auto city = std::make_shared<source_file>(
+            "c.rules", "ruleset city \"c\" extends t\nservice s \"s\" for Person\n  requires n > param p.points\n");
+        auto result = check({national, city});
+        INFO(render_text(result.diags));
+        CHECK_FALSE(result.diags.has_errors());
+        REQUIRE(result.rules);
+        CHECK(result.rules->rulesets().size() == 2);
+    }
+    SECTION("siblings may each declare the same name") {
+        auto a = std::make_shared<source_file>("a.rules", "ruleset a extends t\nparam x.y: int = 1\n");
+        auto b = std::make_shared<source_file>("b.rules", "ruleset b extends t\nparam x.y: int = 2\n");
+        CHECK_FALSE(check({national, a, b}).diags.has_errors());
+    }
+    SECTION("redefinition is an error that points at the parent's declaration") {
+        auto city = std::make_shared<source_file>("c.rules", "ruleset city extends t\nparam p.points: int = 100\n");
+        auto text = render_text(check({national, city}).diags);
+        CHECK_THAT(text, Catch::Contains("c.rules:2:7: error[E205]: parameter 'p.points' is already declared"));
+        CHECK_THAT(text, Catch::Contains("previous declaration at n.rules:11:7 (ruleset t)"));
+    }
+    SECTION("an unknown parent") {
+        auto city = std::make_shared<source_file>("c.rules", "ruleset city extends tt\n");
+        CHECK_THAT(render_text(check({national, city}).diags), Catch::Contains("E211"));
+    }
+}
+
+TEST_CASE("all errors of a run are reported, sorted by position", "[check]") {
+    auto d = check_text("service s \"s\" for Person\n  requires bad1 > 1\n  requires bad2 > 1\n  requires bad3\n");
+    auto text = render_text(d);
+    auto a = text.find("bad1"), b = text.find("bad2"), c = text.find("bad3");
+    CHECK(a < b);
+    CHECK(b < c);
+    CHECK_THAT(text, Catch::Contains("3 errors and 4 warnings generated."));
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# End-to-end tests of the entitle command: exit codes, where output goes, and
+# golden output for the documented examples. Run from the repository root
+# with the path of the entitle binary; ENTITLE_UPDATE_GOLDEN=1 rewrites the
+# golden files in tests/cli/.
+set -u
+entitle=$1
+here=tests/cli
+failures=0 passed=0
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+# expect NAME EXIT_CODE -- COMMAND...: runs it, captures stdout/stderr.
+expect() {
+  local name=$1 want=$2
+  shift 3
+  "$@" >"$scratch/out" 2>"$scratch/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL $name: exit $got, wanted $want"; sed 's/^/  stderr: /' "$scratch/err" | head -20
+    failures=$((failures + 1)); return 1
+  fi
+  passed=$((passed + 1))
+}
+
+# contains NAME FILE TEXT: the captured stream holds TEXT.
+contains() {
+  if grep -qF -- "$3" "$scratch/$2"; then passed=$((passed + 1)); else
+    echo "FAIL $1: $2 lacks: $3"; sed 's/^/  | /' "$scratch/$2" | head -20; failures=$((failures + 1)); fi
+}
+
+empty() {
+  if [ ! -s "$scratch/$2" ]; then passed=$((passed + 1)); else
+    echo "FAIL $1: $2 should be empty"; sed 's/^/  | /' "$scratch/$2" | head -5; failures=$((failures + 1)); fi
+}
+
+# golden NAME FILE GOLDEN: the captured stream equals tests/cli/GOLDEN.
+golden() {
+  if [ -n "${ENTITLE_UPDATE_GOLDEN:-}" ] && [ "${ENTITLE_UPDATE_GOLDEN}" != 0 ]; then
+    cp "$scratch/$2" "$here/$3"
+  fi
+  if diff -u "$here/$3" "$scratch/$2" >"$scratch/diff"; then passed=$((passed + 1)); else
+    echo "FAIL $1: differs from $here/$3"; cat "$scratch/diff"; failures=$((failures + 1)); fi
+}
+
+# Usage and help.
+expect no-command 2 -- "$entitle"
+contains no-command err "usage: entitle <command>"
+expect help 0 -- "$entitle" --help
+contains help out "check"
+expect unknown-command 2 -- "$entitle" frobnicate
+contains unknown-command err "unknown command 'frobnicate'"
+expect check-help 0 -- "$entitle" check --help
+contains check-help out "usage: entitle check [--format text|json] PATH..."
+expect check-no-path 2 -- "$entitle" check
+contains check-no-path err "check needs at least one PATH"
+expect check-bad-format 2 -- "$entitle" check --format xml rules
+contains check-bad-format err "unknown format 'xml'"
+expect check-format-missing 2 -- "$entitle" check rules --format
+expect check-bad-option 2 -- "$entitle" check --frobnicate rules
+contains check-bad-option err "unknown option '--frobnicate'"
+
+# The shipped rules are clean.
+expect shipped-rules 0 -- "$entitle" check rules/
+golden shipped-rules out check-rules.out
+empty shipped-rules err
+expect shipped-rules-json 0 -- "$entitle" check --format json rules/
+golden shipped-rules-json out check-rules.json
+
+# Errors: exit 1, diagnostics on stderr, nothing on stdout.
+expect bad-field 1 -- "$entitle" check tests/check/E201-unknown-field.rules
+golden bad-field err check-unknown-field.err
+empty bad-field out
+expect bad-field-json 1 -- "$entitle" check --format=json tests/check/E201-unknown-field.rules
+golden bad-field-json out check-unknown-field.json
+
+# Several files in one run: every error, sorted, counted.
+expect many 1 -- "$entitle" check tests/check/E201-unknown-field.rules tests/check/E301-money-vs-int.rules \
+  tests/check/E101-missing-for.rules
+contains many err "3 errors generated."
+
+# A city checked without its parent says how to fix it.
+expect child-alone 1 -- "$entitle" check tests/check/E205-redefined-in-child/city.rules
+contains child-alone err "unknown ruleset 'national'"
+contains child-alone err "entitle check rules/"
+
+# Warnings alone do not fail the run.
+expect warnings-only 0 -- "$entitle" check tests/check/W002-unused-define.rules
+contains warnings-only err "warning[W002]"
+contains warnings-only out "ok:"
+
+# Missing paths and folders without rules.
+expect missing-path 1 -- "$entitle" check no/such/place.rules
+contains missing-path err "no such file or folder: no/such/place.rules"
+mkdir -p "$scratch/empty"
+expect empty-folder 1 -- "$entitle" check "$scratch/empty"
+contains empty-folder err "no .rules files in"
+
+echo "$passed passed, $failures failed"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,46 @@
+#include <entitle/diagnostic.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace entitle;
+
+TEST_CASE("positions count lines from 1 and columns in code points", "[diagnostic]") {
+    source_file src("a.rules", "ab\n中文x\n\nlast");
+    CHECK(src.position(0).line == 1);
+    CHECK(src.position(0).column == 1);
+    CHECK(src.position(3).line == 2);
+    CHECK(src.position(9).column == 3);  // after two three-byte characters
+    CHECK(src.position(11).line == 3);
+    CHECK(src.line(2) == "中文x");
+    CHECK(src.line(4) == "last");
+    CHECK(src.line(5).empty());
+    CHECK(src.position(1000).line == 4);
+}
+
+TEST_CASE("text rendering follows clang's layout", "[diagnostic]") {
+    auto src = std::make_shared<source_file>("r.rules", "ruleset t\n  requires 中文 > 3\n");
+    diagnostics d;
+    d.warning("W101", "second", src, {0, 7});
+    d.error("E201", "first in line 2", src, {21, 27}).notes.push_back("did you mean 'x'?");
+    CHECK(render_text(d) ==
+          "r.rules:1:1: warning[W101]: second\n"
+          " 1 | ruleset t\n"
+          "   | ^~~~~~~\n"
+          "r.rules:2:12: error[E201]: first in line 2\n"
+          " 2 |   requires 中文 > 3\n"
+          "   |            ^~~~\n"
+          "note: did you mean 'x'?\n"
+          "1 error and 1 warning generated.\n");
+}
+
+TEST_CASE("JSON rendering escapes and counts", "[diagnostic]") {
+    auto src = std::make_shared<source_file>("r.rules", "x \"q\"\n");
+    diagnostics d;
+    d.error("E101", "expected \"for\"", src, {2, 5});
+    d.error("E001", "no such file or folder: a\\b");
+    CHECK(render_json(d) ==
+          "{\"diagnostics\":[{\"severity\":\"error\",\"code\":\"E001\",\"message\":\"no such file or folder: "
+          "a\\\\b\",\"notes\":[]},{\"severity\":\"error\",\"code\":\"E101\",\"message\":\"expected \\\"for\\\"\","
+          "\"file\":\"r.rules\",\"line\":1,\"column\":3,\"end_line\":1,\"end_column\":6,\"notes\":[]}],"
+          "\"errors\":2,\"warnings\":0}\n");
+}

@@ -1,0 +1,119 @@
+// Golden tests: valid rules -> AST dumps; bad rules -> rendered diagnostics.
+// Inputs live in tests/parse and tests/check; each golden file sits beside
+// its input. ENTITLE_UPDATE_GOLDEN=1 regenerates them.
+#include "golden.hpp"
+
+#include "parser/parse.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+namespace fs = std::filesystem;
+using namespace entitle;
+
+namespace {
+
+std::vector<fs::path> entries(const fs::path& dir, bool with_folders) {
+    std::vector<fs::path> out;
+    for (auto& e : fs::directory_iterator(dir))
+        if ((e.is_regular_file() && e.path().extension() == ".rules") || (with_folders && e.is_directory()))
+            out.push_back(fs::relative(e.path(), fs::current_path()));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// `# test-options: max_file_bytes=N max_nesting=N` on a first line sets limits.
+check_options options_for(const std::string& text) {
+    check_options o;
+    std::smatch m;
+    if (std::regex_search(text, m, std::regex("test-options: max_file_bytes=(\\d+)")))
+        o.max_file_bytes = std::stoul(m[1]);
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("valid rules parse to their golden AST dumps and check clean", "[golden][parser]") {
+    auto files = entries("tests/parse", false);
+    REQUIRE(files.size() >= 4);
+    for (const auto& path : files) {
+        INFO("input: " << path.generic_string());
+        auto sources = testing::sources_of(path);
+        REQUIRE(sources.size() == 1);
+        diagnostics diags;
+        auto parsed = parser::parse_file(sources[0], {}, diags);
+        REQUIRE(diags.empty());
+        auto golden = fs::path(path).replace_extension(".ast");
+        auto mismatch = testing::golden_mismatch(golden, parser::dump(parsed.tree));
+        CHECK_FALSE(mismatch);
+        if (mismatch) CHECK(*mismatch == parser::dump(parsed.tree));
+        auto result = check(sources);
+        INFO(render_text(result.diags));
+        CHECK(result.diags.empty());
+    }
+}
+
+TEST_CASE("every bad rules file renders its golden diagnostics", "[golden][check]") {
+    auto inputs = entries("tests/check", true);
+    REQUIRE(inputs.size() >= 30);
+    std::set<std::string> codes;
+    for (const auto& input : inputs) {
+        INFO("input: " << input.generic_string());
+        auto sources = testing::sources_of(input);
+        REQUIRE_FALSE(sources.empty());
+        auto options = options_for(sources[0]->text());
+        auto result = check(sources, options);
+        std::string rendered = render_text(result.diags);
+        // The file name starts with the code it is about.
+        std::string code = input.filename().string().substr(0, 4);
+        codes.insert(code);
+        CHECK(rendered.find("[" + code + "]") != std::string::npos);
+        // A ruleset with errors is never handed on.
+        CHECK((result.rules == nullptr) == result.diags.has_errors());
+        fs::path golden = fs::is_directory(input) ? input / "expected.txt"
+                                                  : fs::path(input).replace_extension(".expected");
+        auto mismatch = testing::golden_mismatch(golden, rendered);
+        CHECK_FALSE(mismatch);
+        if (mismatch) CHECK(*mismatch == rendered);
+        // JSON carries the same diagnostics.
+        std::string json = render_json(result.diags);
+        CHECK(json.find("\"code\":\"" + code + "\"") != std::string::npos);
+    }
+    CHECK(codes.size() >= 30);
+}
+
+TEST_CASE("the shipped rules check clean, without warnings", "[golden][rules]") {
+    auto loaded = load_rule_files({"rules"});
+    REQUIRE(loaded.diags.empty());
+    REQUIRE(loaded.files.size() >= 4);
+    auto result = check(loaded.files);
+    INFO(render_text(result.diags));
+    CHECK(result.diags.empty());
+    REQUIRE(result.rules);
+    const auto& rulesets = result.rules->rulesets();
+    auto national = std::find_if(rulesets.begin(), rulesets.end(), [](auto& r) { return r.name == "national"; });
+    REQUIRE(national != rulesets.end());
+    CHECK(std::count(national->services.begin(), national->services.end(), "residence_permit") == 1);
+    CHECK(std::count(national->services.begin(), national->services.end(), "child_school") == 1);
+}
+
+TEST_CASE("the rules in rules/README.md check clean", "[golden][docs]") {
+    std::string readme = testing::read_text("rules/README.md");
+    REQUIRE_FALSE(readme.empty());
+    // Every ```rules block that opens with `ruleset` is a complete file.
+    std::regex block("```rules\n([\\s\\S]*?)```");
+    int checked = 0;
+    for (std::sregex_iterator it(readme.begin(), readme.end(), block), end; it != end; ++it) {
+        std::string text = (*it)[1];
+        if (text.rfind("ruleset", 0) != 0) continue;
+        auto src = std::make_shared<source_file>("rules/README.md", text);
+        auto result = check({src});
+        INFO(text << "\n" << render_text(result.diags));
+        CHECK_FALSE(result.diags.has_errors());
+        ++checked;
+    }
+    CHECK(checked >= 1);
+}
