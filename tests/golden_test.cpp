@@ -8,7 +8,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -28,9 +27,8 @@ std::vector<fs::path> entries(const fs::path& dir, bool with_folders) {
 // `# test-options: max_file_bytes=N max_nesting=N` on a first line sets limits.
 check_options options_for(const std::string& text) {
     check_options o;
-    std::smatch m;
-    if (std::regex_search(text, m, std::regex("test-options: max_file_bytes=(\\d+)")))
-        o.max_file_bytes = std::stoul(m[1]);
+    const std::string key = "test-options: max_file_bytes=";
+    if (auto at = text.find(key); at != std::string::npos) o.max_file_bytes = std::stoul(text.substr(at + key.size()));
     return o;
 }
 
@@ -104,10 +102,13 @@ TEST_CASE("the rules in rules/README.md check clean", "[golden][docs]") {
     std::string readme = testing::read_text("rules/README.md");
     REQUIRE_FALSE(readme.empty());
     // Every ```rules block that opens with `ruleset` is a complete file.
-    std::regex block("```rules\n([\\s\\S]*?)```");
+    const std::string open = "```rules\n", close = "```";
     int checked = 0;
-    for (std::sregex_iterator it(readme.begin(), readme.end(), block), end; it != end; ++it) {
-        std::string text = (*it)[1];
+    for (auto at = readme.find(open); at != std::string::npos; at = readme.find(open, at)) {
+        auto begin = at + open.size(), end = readme.find(close, begin);
+        REQUIRE(end != std::string::npos);
+        std::string text = readme.substr(begin, end - begin);
+        at = end;
         if (text.rfind("ruleset", 0) != 0) continue;
         auto src = std::make_shared<source_file>("rules/README.md", text);
         auto result = check({src});

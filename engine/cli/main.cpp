@@ -34,6 +34,10 @@ constexpr const char* check_usage =
     "\n"
     "exit status: 0 no errors (warnings allowed), 1 errors, 2 usage error\n";
 
+std::string count(std::size_t n, const char* one, const char* many = nullptr) {
+    return std::to_string(n) + " " + (n == 1 ? one : many ? many : std::string(one) + "s");
+}
+
 int usage_error(const std::string& message, const char* usage) {
     std::cerr << "entitle: " << message << "\n\n" << usage;
     return 2;
@@ -82,8 +86,8 @@ int run_check(const std::vector<std::string>& args) {
     } else {
         std::cerr << entitle::render_text(all);
         if (!all.has_errors())
-            std::cout << "ok: " << loaded.files.size() << " files, " << rulesets << " rulesets, " << services
-                      << " services and scores checked\n";
+            std::cout << "ok: " << count(loaded.files.size(), "file") << ", " << count(rulesets, "ruleset")
+                      << ", " << count(services, "service or score", "services and scores") << " checked\n";
     }
     return all.has_errors() ? 1 : 0;
 }

@@ -90,6 +90,10 @@ std::string closest(const std::string& name, const std::vector<std::string>& can
     std::size_t best_distance = std::max<std::size_t>(1, name.size() / 3) + 1;
     for (const auto& c : candidates) {
         std::size_t d = edit_distance(name, c);
+        // A name that extends another (pension_month, pension) is a near miss too.
+        bool prefix = std::min(name.size(), c.size()) >= 4 &&
+                      (name.compare(0, c.size(), c) == 0 || c.compare(0, name.size(), name) == 0);
+        if (prefix) d = std::min<std::size_t>(d, 1);
         if (d < best_distance) {
             best_distance = d;
             best = c;
