@@ -1,5 +1,9 @@
 #include "check/checker.hpp"
 
+#include "check/builtins.hpp"
+#include "check/fold.hpp"
+#include "common/calendar.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -25,167 +29,6 @@ std::string where_text(const origin& o) {
 
 std::string label_of(const boost::optional<ast::string_lit>& l) { return l ? l->value : ""; }
 
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-long long days_from_civil(int y, int m, int d) {
-    y -= m <= 2;
-    const long long era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
-bool valid_date(const ast::date_lit& d) {
-    if (d.month < 1 || d.month > 12 || d.day < 1) return false;
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (d.day > days[d.month - 1]) return false;
-    if (d.month == 2 && d.day == 29) {
-        bool leap = (d.year % 4 == 0 && d.year % 100 != 0) || d.year % 400 == 0;
-        return leap;
-    }
-    return true;
-}
-
-// ---- constant folding (for the always-true / always-false warnings) ----------
-
-using constant = std::variant<bool, long double, std::string>;
-
-struct folder {
-    using result_type = std::optional<constant>;
-
-    static std::optional<long double> number(const std::optional<constant>& c) {
-        if (c && std::holds_alternative<long double>(*c)) return std::get<long double>(*c);
-        return std::nullopt;
-    }
-    static std::optional<bool> boolean(const std::optional<constant>& c) {
-        if (c && std::holds_alternative<bool>(*c)) return std::get<bool>(*c);
-        return std::nullopt;
-    }
-
-    result_type operator()(const ast::operand& o) const { return boost::apply_visitor(*this, o); }
-    template <typename T>
-    result_type operator()(const ast::x3::forward_ast<T>& n) const { return (*this)(n.get()); }
-    result_type operator()(const ast::bool_lit& n) const { return constant(n.value); }
-    result_type operator()(const ast::int_lit& n) const { return constant(static_cast<long double>(n.value)); }
-    result_type operator()(const ast::decimal_lit& n) const { return constant(std::stold(n.text)); }
-    result_type operator()(const ast::money_lit& n) const { return constant(std::stold(n.text)); }
-    result_type operator()(const ast::duration_lit& n) const {
-        if (n.unit == ast::duration_unit::days) return constant(static_cast<long double>(n.amount) / 30.4375L);
-        return constant(static_cast<long double>(n.amount * (n.unit == ast::duration_unit::years ? 12 : 1)));
-    }
-    result_type operator()(const ast::date_lit& n) const {
-        return constant(static_cast<long double>(days_from_civil(n.year, n.month, n.day)));
-    }
-    result_type operator()(const ast::string_lit& n) const { return constant(n.value); }
-    template <typename T>
-    result_type operator()(const T&) const { return std::nullopt; }
-
-    result_type operator()(const ast::unary& n) const {
-        auto v = (*this)(n.rhs);
-        for (auto it = n.ops.rbegin(); it != n.ops.rend(); ++it) {
-            if (*it == ast::op::not_) {
-                auto b = boolean(v);
-                if (!b) return std::nullopt;
-                v = constant(!*b);
-            } else {
-                auto x = number(v);
-                if (!x) return std::nullopt;
-                v = constant(-*x);
-            }
-        }
-        return v;
-    }
-    result_type operator()(const ast::binary& n) const {
-        if (n.rest.empty()) return (*this)(n.first);
-        auto op = n.rest.front().oper;
-        if (op == ast::op::and_ || op == ast::op::or_) {
-            bool all_known = true;
-            std::vector<const ast::operand*> parts{&n.first};
-            for (auto& r : n.rest) parts.push_back(&r.rhs);
-            for (auto* p : parts) {
-                auto b = boolean((*this)(*p));
-                if (b && *b == (op == ast::op::or_)) return constant(*b);  // decided
-                if (!b) all_known = false;
-            }
-            if (all_known) return constant(op == ast::op::and_);
-            return std::nullopt;
-        }
-        auto acc = number((*this)(n.first));
-        for (auto& r : n.rest) {
-            auto x = number((*this)(r.rhs));
-            if (!acc || !x) return std::nullopt;
-            switch (r.oper) {
-                case ast::op::add: *acc += *x; break;
-                case ast::op::sub: *acc -= *x; break;
-                case ast::op::mul: *acc *= *x; break;
-                case ast::op::div:
-                    if (*x == 0) return std::nullopt;
-                    *acc /= *x;
-                    break;
-                default: return std::nullopt;
-            }
-        }
-        if (!acc) return std::nullopt;
-        return constant(*acc);
-    }
-    result_type operator()(const ast::test& n) const {
-        if (!n.rest) return (*this)(n.subject);
-        auto subject = (*this)(n.subject);
-        const folder& self = *this;
-        struct tail_folder {
-            const folder& f;
-            const std::optional<constant>& s;
-            result_type operator()(const ast::compare_tail& t) const {
-                auto r = f(t.rhs);
-                if (!s || !r || s->index() != r->index()) return std::nullopt;
-                switch (t.oper) {
-                    case ast::op::eq: return constant(*s == *r);
-                    case ast::op::ne: return constant(*s != *r);
-                    case ast::op::lt: return constant(*s < *r);
-                    case ast::op::le: return constant(*s <= *r);
-                    case ast::op::gt: return constant(*s > *r);
-                    case ast::op::ge: return constant(*s >= *r);
-                    default: return std::nullopt;
-                }
-            }
-            result_type operator()(const ast::between_tail& t) const {
-                auto lo = number(f(t.low)), hi = number(f(t.high));
-                if (lo && hi && *lo > *hi) return constant(false);  // empty range
-                auto x = number(s);
-                if (!x || !lo || !hi) return std::nullopt;
-                return constant(*lo <= *x && *x <= *hi);
-            }
-            result_type operator()(const ast::in_tail& t) const {
-                if (!s) return std::nullopt;
-                for (auto& item : t.items) {
-                    auto v = f(item);
-                    if (!v) return std::nullopt;
-                    if (*v == *s) return constant(!t.negated);
-                }
-                return constant(t.negated);
-            }
-            result_type operator()(const ast::is_tail&) const { return std::nullopt; }
-        };
-        return boost::apply_visitor(tail_folder{self, subject}, *n.rest);
-    }
-    result_type operator()(const ast::conditional& n) const {
-        auto c = boolean((*this)(n.cond));
-        if (!c) return std::nullopt;
-        return *c ? (*this)(n.then_) : (*this)(n.else_);
-    }
-    result_type operator()(const ast::group& n) const {
-        bool all_known = true;
-        bool decisive = n.kind == ast::group_kind::any;
-        for (auto& c : n.items) {
-            auto b = boolean((*this)(c.expr));
-            if (b && *b == decisive) return constant(decisive);
-            if (!b) all_known = false;
-        }
-        if (all_known) return constant(!decisive);
-        return std::nullopt;
-    }
-};
-
 // ---- the checker ----------------------------------------------------------------
 
 struct local {
@@ -200,48 +43,6 @@ struct env {
     std::vector<local> locals;
     const char* context = nullptr;  // "a parameter default", "a table value": no fields
 };
-
-// Built-in functions. Arguments: the required ones, then optional ones.
-enum class arg { date, integer, numeric, duration, spells, ordered_same };
-struct builtin {
-    const char* name;
-    std::vector<arg> required;
-    std::vector<arg> optional;
-    const char* summary;
-};
-
-const std::vector<builtin>& builtins() {
-    static const std::vector<builtin> list = {
-        {"age", {arg::date}, {arg::date}, "age(birth_date[, at]): whole years at `at` (default as_of)"},
-        {"months_between", {arg::date, arg::date}, {}, "months_between(from, to): whole months as a duration"},
-        {"years", {arg::duration}, {}, "years(d): whole years in a duration, as an int"},
-        {"months", {arg::duration}, {}, "months(d): whole months in a duration, as an int"},
-        {"date", {arg::integer, arg::integer, arg::integer}, {}, "date(year, month, day)"},
-        {"year", {arg::date}, {}, "year(d)"},
-        {"month", {arg::date}, {}, "month(d)"},
-        {"day", {arg::date}, {}, "day(d)"},
-        {"min", {arg::ordered_same, arg::ordered_same}, {arg::ordered_same, arg::ordered_same}, "min(a, b, ...)"},
-        {"max", {arg::ordered_same, arg::ordered_same}, {arg::ordered_same, arg::ordered_same}, "max(a, b, ...)"},
-        {"floor", {arg::numeric}, {}, "floor(x): the largest int not above x"},
-        {"round", {arg::numeric}, {}, "round(x): the nearest int, halves away from zero"},
-        {"size", {}, {}, "size(list): the number of elements"},
-        {"total", {arg::spells}, {arg::date}, "total(spells[, at]): months covered up to `at`"},
-        {"longest_run", {arg::spells, arg::duration}, {arg::date},
-         "longest_run(spells, gap[, at]): longest continuous run, gaps up to `gap` bridged"},
-        {"within", {arg::spells, arg::duration}, {arg::date},
-         "within(spells, window[, at]): months covered in the `window` before `at`"},
-        {"run_start", {arg::spells, arg::duration}, {arg::date},
-         "run_start(spells, gap[, at]): start date of the run that covers `at`"},
-        {"holds", {arg::spells}, {arg::date}, "holds(spells[, at]): a spell covers `at`"},
-    };
-    return list;
-}
-
-const builtin* find_builtin(const std::string& name) {
-    for (auto& b : builtins())
-        if (name == b.name) return &b;
-    return nullptr;
-}
 
 class checker {
 public:
@@ -295,9 +96,9 @@ private:
                    const src_ptr& src, span where) {
         if (existing < 0) return false;
         auto& d = diags_.error("E205", what + " " + quote(name) + " is already declared", src, where);
-        if (first.ruleset >= 0 && first.ruleset != -1)
-            d.notes.push_back("previous declaration at " + where_text(first) +
-                              (first.ruleset >= 0 ? " (ruleset " + prog_.rulesets[first.ruleset].name + ")" : ""));
+        if (first.ruleset >= 0)
+            d.notes.push_back("previous declaration at " + where_text(first) + " (ruleset " +
+                              prog_.rulesets[first.ruleset].name + ")");
         d.notes.push_back("a ruleset cannot redefine a name; a city ruleset adds exceptions instead");
         return true;
     }
@@ -345,13 +146,14 @@ private:
                 diags_.error("E602", "'to' needs an 'effective' start date before it", file.source,
                              h.effective_to->where());
             for (auto* d : {h.effective_from.get_ptr(), h.effective_to.get_ptr()})
-                if (d && !valid_date(*d))
+                if (d && !detail::valid_date(d->year, d->month, d->day))
                     diags_.error("E106", "not a calendar date", file.source, d->where());
-            if (h.effective_from && h.effective_to && valid_date(*h.effective_from) &&
-                valid_date(*h.effective_to)) {
+            if (h.effective_from && h.effective_to) {
                 auto& a = *h.effective_from;
                 auto& b = *h.effective_to;
-                if (days_from_civil(b.year, b.month, b.day) <= days_from_civil(a.year, a.month, a.day))
+                if (!detail::valid_date(a.year, a.month, a.day) || !detail::valid_date(b.year, b.month, b.day))
+                    continue;
+                if (detail::days_from_civil(b.year, b.month, b.day) <= detail::days_from_civil(a.year, a.month, a.day))
                     diags_.error("E601", "the effective period ends before it starts", file.source,
                                  b.where());
             }
@@ -817,7 +619,7 @@ struct expr_visitor {
         return of(kind::duration);
     }
     type operator()(const ast::date_lit& d) const {
-        if (!valid_date(d)) {
+        if (!detail::valid_date(d.year, d.month, d.day)) {
             c.diags_.error("E106", "not a calendar date", e.source, d.where());
             return {};
         }
@@ -1275,8 +1077,7 @@ void checker::check_table(table_info& t) {
                 diags_.error("E405", "an enum key takes values, not ranges", t.at.source, row.key.where());
                 continue;
             }
-            bool open_lo = ast::span_of(row.key.low).begin == ast::span_of(row.key.low).end &&
-                           boost::get<ast::nil>(&row.key.low) != nullptr;
+            bool open_lo = boost::get<ast::nil>(&row.key.low) != nullptr;
             bool open_hi = boost::get<ast::nil>(&row.key.high) != nullptr;
             std::optional<long double> lo = open_lo ? std::optional<long double>(-inf) : key_value(row.key.low);
             std::optional<long double> hi = open_hi ? std::optional<long double>(inf) : key_value(row.key.high);
@@ -1323,8 +1124,9 @@ void checker::check_table(table_info& t) {
         const interval& prev = intervals[i - 1];
         const interval& cur = intervals[i];
         bool overlap = cur.lo < prev.hi || (cur.lo == prev.hi && prev.hi_inclusive);
-        bool gap = discrete ? cur.lo > prev.hi + 1 : (cur.lo > prev.hi || (cur.lo == prev.hi && !prev.hi_inclusive && false));
-        if (!discrete && cur.lo == prev.hi && !prev.hi_inclusive) gap = false;
+        // Discrete keys (int, date, duration) are contiguous when the next row
+        // starts one after; continuous ones when a `..<` row meets the next.
+        bool gap = discrete ? cur.lo > prev.hi + 1 : cur.lo > prev.hi;
         if (overlap) {
             auto pos = t.at.source->position(prev.row->begin);
             diags_.error("E402", "rows of table " + quote(t.name) + " overlap", t.at.source, cur.row->key.where())

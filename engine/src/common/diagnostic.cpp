@@ -57,13 +57,6 @@ const char* level_name(severity s) {
     return "error";
 }
 
-std::size_t code_points(std::string_view s) {
-    std::size_t n = 0;
-    for (char c : s)
-        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-    return n;
-}
-
 // Display width: CJK and other wide characters take two terminal columns.
 std::size_t display_width(std::string_view s) {
     std::size_t width = 0;
@@ -71,7 +64,6 @@ std::size_t display_width(std::string_view s) {
         auto c = static_cast<unsigned char>(s[i]);
         std::size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
         width += (n >= 3) ? 2 : 1;  // three- and four-byte sequences are CJK or wider symbols
-        if (c == '\t') width += 0;
         i += n;
     }
     return width;
@@ -99,15 +91,17 @@ std::string render_text(const diagnostics& list_in, bool with_summary) {
             std::string gutter(number.size(), ' ');
             out += " " + number + " | " + std::string(line) + "\n";
             // Caret under the first character, tildes to the end of the span
-            // (or of the line, when the span runs past it).
+            // (or of the line, when the span runs past it). Tabs are copied
+            // into the padding so the caret lines up in any tab width.
             auto line_begin = static_cast<std::uint32_t>(line.data() - d.source->text().data());
-            std::size_t col = d.where.begin - line_begin;
-            std::string pad;
-            for (char c : line.substr(0, std::min(col, line.size())))
-                pad += (c == '\t') ? '\t' : ' ';
-            std::size_t pad_width = display_width(line.substr(0, std::min(col, line.size())));
-            std::string marker_pad(pad_width, ' ');
-            if (pad.find('\t') != std::string::npos) marker_pad = pad;  // keep tabs aligned
+            std::size_t col = std::min<std::size_t>(d.where.begin - line_begin, line.size());
+            std::string marker_pad;
+            for (std::size_t i = 0; i < col;) {
+                auto c = static_cast<unsigned char>(line[i]);
+                std::size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+                marker_pad += c == '\t' ? "\t" : n >= 3 ? "  " : " ";
+                i += n;
+            }
             std::size_t span_end = std::min<std::size_t>(d.where.end - line_begin, line.size());
             std::size_t width =
                 span_end > col ? display_width(line.substr(col, span_end - col)) : 1;
@@ -127,7 +121,6 @@ std::string render_text(const diagnostics& list_in, bool with_summary) {
             out += summary + " generated.\n";
         }
     }
-    (void)code_points;
     return out;
 }
 
