@@ -240,3 +240,13 @@ TEST_CASE("all errors of a run are reported, sorted by position", "[check]") {
     CHECK(b < c);
     CHECK_THAT(text, Catch::Contains("3 errors and 4 warnings generated."));
 }
+
+TEST_CASE("hostile literals are checked without overflow or exceptions", "[check][limits]") {
+    // A decimal too long for long double, and durations at the edge of int64.
+    auto d = check_text("service s \"s\" for Person\n  requires ratio > " + std::string(5000, '9') +
+                        ".5 and wait < 9223372036854775807 years and 1.0 < " + std::string(400, '1') + ".0\n");
+    INFO(render_text(d));
+    CHECK_FALSE(d.has_errors());
+    auto e = check_text("service s \"s\" for Person\n  requires wait > 99999999999999999999999 months\n");
+    CHECK(e.has_errors());
+}

@@ -84,6 +84,10 @@ expect child-alone 1 -- "$entitle" check tests/check/E205-redefined-in-child/cit
 contains child-alone err "unknown ruleset 'national'"
 contains child-alone err "entitle check rules/"
 
+# A file named twice (directly and through its folder) is read once.
+expect named-twice 0 -- "$entitle" check rules/ rules/national/schooling.rules
+contains named-twice out "ok: 4 files"
+
 # Warnings alone do not fail the run.
 expect warnings-only 0 -- "$entitle" check tests/check/W002-unused-define.rules
 contains warnings-only err "warning[W002]"

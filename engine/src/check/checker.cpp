@@ -1194,8 +1194,9 @@ void checker::check_seed_cite(const service_info& s, const ast::seed_cite& c) {
     if (owner < 0) {
         diags_.error("E503", "ruleset " + quote(prog_.rulesets[s.at.ruleset].name) +
                                  " names no source text to cite", s.at.source, c.paragraph.where())
-            .notes.push_back("add `source \"seeds/...\"` to the ruleset header, or cite an external "
-                             "reference: cites \"title\" url \"https://...\"");
+            .notes.push_back("add `source \"seeds/...\"` to the ruleset header (and check this file together "
+                             "with the one that has the header), or cite an external reference: "
+                             "cites \"title\" url \"https://...\"");
         return;
     }
     const cited_text* text = load_text(owner);

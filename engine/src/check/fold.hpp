@@ -8,6 +8,7 @@
 #include "common/calendar.hpp"
 #include "parser/ast.hpp"
 
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <variant>
@@ -33,11 +34,12 @@ struct folder {
     result_type operator()(const ast::x3::forward_ast<T>& n) const { return (*this)(n.get()); }
     result_type operator()(const ast::bool_lit& n) const { return constant(n.value); }
     result_type operator()(const ast::int_lit& n) const { return constant(static_cast<long double>(n.value)); }
-    result_type operator()(const ast::decimal_lit& n) const { return constant(std::stold(n.text)); }
-    result_type operator()(const ast::money_lit& n) const { return constant(std::stold(n.text)); }
+    // strtold, not stold: a literal too long for long double is inf, not an exception.
+    result_type operator()(const ast::decimal_lit& n) const { return constant(std::strtold(n.text.c_str(), nullptr)); }
+    result_type operator()(const ast::money_lit& n) const { return constant(std::strtold(n.text.c_str(), nullptr)); }
     result_type operator()(const ast::duration_lit& n) const {
         if (n.unit == ast::duration_unit::days) return constant(static_cast<long double>(n.amount) / 30.4375L);
-        return constant(static_cast<long double>(n.amount * (n.unit == ast::duration_unit::years ? 12 : 1)));
+        return constant(static_cast<long double>(n.amount) * (n.unit == ast::duration_unit::years ? 12 : 1));
     }
     result_type operator()(const ast::date_lit& n) const {
         return constant(static_cast<long double>(detail::days_from_civil(n.year, n.month, n.day)));

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace entitle {
@@ -32,8 +33,11 @@ private:
     std::vector<ruleset_info> infos_;
 };
 
-void read_one(const std::filesystem::path& path, const check_options& options, loaded_sources& out) {
+void read_one(const std::filesystem::path& path, const check_options& options, loaded_sources& out,
+              std::set<std::filesystem::path>& seen) {
     std::error_code ec;
+    // The same file named twice (rules/ and rules/national/x.rules) is read once.
+    if (!seen.insert(std::filesystem::weakly_canonical(path, ec)).second) return;
     auto size = std::filesystem::file_size(path, ec);
     if (!ec && size > options.max_file_bytes) {
         auto src = std::make_shared<source_file>(path.string(), std::string());
@@ -56,6 +60,7 @@ void read_one(const std::filesystem::path& path, const check_options& options, l
 loaded_sources load_rule_files(const std::vector<std::string>& paths, const check_options& options) {
     namespace fs = std::filesystem;
     loaded_sources out;
+    std::set<fs::path> seen;
     for (const auto& p : paths) {
         std::error_code ec;
         fs::path path(p);
@@ -66,9 +71,9 @@ loaded_sources load_rule_files(const std::vector<std::string>& paths, const chec
                 if (it->is_regular_file() && it->path().extension() == ".rules") found.push_back(it->path());
             std::sort(found.begin(), found.end());
             if (found.empty()) out.diags.error("E001", "no .rules files in " + p);
-            for (auto& f : found) read_one(f, options, out);
+            for (auto& f : found) read_one(f, options, out, seen);
         } else if (fs::exists(path, ec)) {
-            read_one(path, options, out);
+            read_one(path, options, out, seen);
         } else {
             out.diags.error("E001", "no such file or folder: " + p);
         }
