@@ -100,5 +100,40 @@ mkdir -p "$scratch/empty"
 expect empty-folder 1 -- "$entitle" check "$scratch/empty"
 contains empty-folder err "no .rules files in"
 
+# eval and explain.
+expect eval-help 0 -- "$entitle" eval --help
+contains eval-help out "usage: entitle eval --rules PATH --profile FILE"
+expect explain-help 0 -- "$entitle" explain --help
+expect eval-no-rules 2 -- "$entitle" eval --profile examples/profiles/li-household.yaml
+contains eval-no-rules err "--rules is required"
+expect eval-no-profile 2 -- "$entitle" eval --rules rules
+contains eval-no-profile err "--profile is required"
+expect eval-bad-date 2 -- "$entitle" eval --rules rules --profile examples/profiles/li-household.yaml --as-of 2025-13-01
+contains eval-bad-date err "--as-of needs a date YYYY-MM-DD, got '2025-13-01'"
+expect eval-bad-service 2 -- "$entitle" eval --rules rules --profile examples/profiles/li-household.yaml --service nope
+contains eval-bad-service err "no service 'nope' for Household in ruleset national"
+expect explain-no-service 2 -- "$entitle" explain --rules rules --profile examples/profiles/li-household.yaml
+contains explain-no-service err "explain needs exactly one --service"
+expect eval-text 0 -- "$entitle" eval --rules rules --profile examples/profiles/wang-newcomer.yaml
+golden eval-text out eval-wang.out
+empty eval-text err
+expect eval-json 0 -- "$entitle" eval --rules rules --profile examples/profiles/zhao-unknown.yaml --format json
+golden eval-json out eval-zhao.json
+expect explain 0 -- "$entitle" explain --rules rules --profile examples/profiles/li-household.yaml --service child_school
+golden explain out explain-li.out
+# --as-of overrides the profile's date: in 2026 Wang has lived here long enough.
+expect eval-as-of 0 -- "$entitle" eval --rules rules --profile examples/profiles/wang-newcomer.yaml --as-of 2026-01-01
+contains eval-as-of out "✓ 居住证申领 (residence_permit): eligible"
+# Bad profiles: exit 1, located errors on stderr.
+printf 'entity: Person\nfacts:\n  birth_date: yesterday\n  hukou: false\n' >"$scratch/bad.yaml"
+expect eval-bad-profile 1 -- "$entitle" eval --rules rules --profile "$scratch/bad.yaml"
+contains eval-bad-profile err "bad.yaml:3:15: error[E703]: birth_date: expected a date (YYYY-MM-DD), got \"yesterday\""
+contains eval-bad-profile err "hukou: unknown field of Person; did you mean 'hukou_local'?"
+empty eval-bad-profile out
+expect eval-missing-profile 1 -- "$entitle" eval --rules rules --profile no/such.yaml
+contains eval-missing-profile err "cannot read profile no/such.yaml"
+expect eval-bad-rules 1 -- "$entitle" eval --rules tests/check/E201-unknown-field.rules --profile examples/profiles/li-household.yaml
+contains eval-bad-rules err "error[E201]"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

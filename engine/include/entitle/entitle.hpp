@@ -2,5 +2,6 @@
 #pragma once
 
 #include <entitle/diagnostic.hpp>
+#include <entitle/engine.hpp>
 #include <entitle/ruleset.hpp>
 #include <entitle/source.hpp>

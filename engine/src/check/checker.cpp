@@ -760,6 +760,7 @@ type checker::path_type(const ast::path& p, env& e, const type* hint) {
         t = local_it->t;
     } else if (hint && !hint->list && hint->k == kind::enumeration && p.parts.size() == 1 &&
                prog_.enums[hint->ref].index_of(first.name) >= 0) {
+        prog_.enum_values[&p] = {hint->ref, prog_.enums[hint->ref].index_of(first.name)};
         return *hint;  // a value of the enum the other side expects
     } else if (int en = lookup(e.ruleset, &scope::enums, first.name); en >= 0 && p.parts.size() == 2) {
         if (prog_.enums[en].index_of(p.parts[1].name) < 0) {
@@ -768,6 +769,7 @@ type checker::path_type(const ast::path& p, env& e, const type* hint) {
             suggest(d, p.parts[1].name, prog_.enums[en].values);
             return {};
         }
+        prog_.enum_values[&p] = {en, prog_.enums[en].index_of(p.parts[1].name)};
         return {kind::enumeration, en, false};
     } else if (e.subject < 0) {
         if (hint && !hint->list && hint->k == kind::enumeration && !hint->is_error()) {

@@ -137,6 +137,9 @@ struct program_data {
     std::vector<table_info> tables;
     std::vector<service_info> services;
     type_names names;
+    // Paths the checker read as enum values (`bachelor`, `Education.master`):
+    // (enum, value index), for the compiler.
+    std::map<const ast::path*, std::pair<int, int>> enum_values;
 };
 
 // Checks parsed files; fills `out` and reports into `diags`.

@@ -26,4 +26,54 @@ inline bool valid_date(int year, int month, int day) {
     return true;
 }
 
+struct civil {
+    int year, month, day;
+};
+
+// The civil date of a day number (inverse of days_from_civil).
+inline civil civil_from_days(long long z) {
+    z += 719468;
+    const long long era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long long y = static_cast<long long>(yoe) + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    return {static_cast<int>(y + (m <= 2)), static_cast<int>(m), static_cast<int>(d)};
+}
+
+inline int days_in_month(int year, int month) {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+// The day `months` calendar months after `day`; a day past the end of the
+// target month becomes its last day (2024-01-31 + 1 month = 2024-02-29).
+inline long long add_months(long long day, long long months) {
+    civil c = civil_from_days(day);
+    long long total = static_cast<long long>(c.year) * 12 + (c.month - 1) + months;
+    int year = static_cast<int>(total >= 0 ? total / 12 : (total - 11) / 12);
+    int month = static_cast<int>(total - static_cast<long long>(year) * 12) + 1;
+    int d = c.day < days_in_month(year, month) ? c.day : days_in_month(year, month);
+    return days_from_civil(year, month, d);
+}
+
+// Whole calendar months from `from` to `to` (negative when `to` is before):
+// 2024-01-15 to 2024-07-15 is 6, to 2024-07-14 is 5. A month counts once the
+// same day of the month is reached; on a shorter month, its last day.
+inline long long months_between(long long from, long long to) {
+    if (to < from) return -months_between(to, from);
+    civil a = civil_from_days(from), b = civil_from_days(to);
+    long long months = (static_cast<long long>(b.year) - a.year) * 12 + (b.month - a.month);
+    if (months > 0 && add_months(from, months) > to) --months;
+    return months;
+}
+
+// Age in whole years on `at` of someone born on `birth` (born on 29 February:
+// a year older on 28 February of common years).
+inline long long age_on(long long birth, long long at) { return months_between(birth, at) / 12; }
+
 }  // namespace entitle::detail

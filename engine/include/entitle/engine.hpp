@@ -1,0 +1,125 @@
+// Compiling rules and evaluating profiles.
+//
+// `compile` checks the rules (see ruleset.hpp) and, when they have no
+// errors, turns them into an immutable `program`: a flat array of operations
+// with every name resolved to a slot, safe to share between threads. A
+// program loads profiles (YAML or JSON, checked against the entity schema
+// declared in the rules) and evaluates them at an as-of date with
+// three-valued logic: a missing fact is unknown, never false, and a service
+// is eligible, not eligible (with the conditions that failed) or
+// undetermined (with the facts that would decide it). Nothing here prints.
+#pragma once
+
+#include <entitle/diagnostic.hpp>
+#include <entitle/ruleset.hpp>
+#include <entitle/source.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace entitle {
+
+// A calendar date.
+struct civil_date {
+    int year = 1970, month = 1, day = 1;
+};
+// Parses YYYY-MM-DD; nothing for anything else, or a day that does not exist.
+std::optional<civil_date> parse_date(const std::string& text);
+std::string to_string(const civil_date& d);
+
+class profile;  // a loaded profile; opaque, owned through shared_ptr
+
+struct profile_options {
+    // The entity the profile describes when the file does not say
+    // (`entity: Household`); empty: the only entity any service is for.
+    std::string entity;
+};
+
+struct profile_result {
+    diagnostics diags;  // errors name the field path and the file position
+    std::shared_ptr<const profile> value;  // set only when diags has no errors
+    std::string id;                        // the envelope's id, if any
+    std::optional<civil_date> as_of;       // the envelope's as_of, if any
+};
+
+enum class verdict { eligible, not_eligible, undetermined };
+const char* to_string(verdict v);
+
+enum class truth { yes, no, unknown };
+const char* to_string(truth t);
+
+// One condition of an explanation: what was tested, with what values, and
+// how it came out. Groups and quantifiers have children.
+struct explanation {
+    std::string label;     // the rule's label, or empty
+    std::string text;      // the condition's source text
+    truth outcome = truth::unknown;
+    std::string observed;  // the value of the tested expression (left side of a comparison)
+    std::string expected;  // the right side of a comparison, if any
+    bool unless = false;   // an `unless` clause: it fails the service when true
+    std::vector<explanation> children;
+};
+
+struct score_item_result {
+    std::string id, label;
+    std::string points;  // empty when unknown
+};
+
+struct service_result {
+    std::string id, title;
+    std::string layer;   // the ruleset that declares the service
+    bool is_score = false;
+    verdict outcome = verdict::undetermined;
+    std::vector<std::string> failed;   // labels (or source text) of the conditions that failed
+    std::vector<std::string> missing;  // field paths whose absence leaves the verdict open
+    std::vector<std::string> citations;
+    std::vector<explanation> conditions;
+    // Scores only:
+    std::string total, threshold;  // empty when unknown
+    std::vector<score_item_result> items;
+};
+
+struct evaluation {
+    std::string ruleset;
+    std::string entity;
+    civil_date as_of;
+    std::vector<service_result> services;
+};
+
+struct eval_options {
+    civil_date as_of;
+    std::vector<std::string> services;  // only these ids; empty: all
+};
+
+class program {
+public:
+    virtual ~program() = default;
+    virtual const std::vector<ruleset_info>& rulesets() const = 0;
+    // The ruleset evaluated: the one no other ruleset extends.
+    virtual const std::string& ruleset() const = 0;
+    // Reads a profile from YAML or JSON text.
+    virtual profile_result load_profile(std::shared_ptr<const source_file> text,
+                                        const profile_options& options = {}) const = 0;
+    // Evaluates every service of the profile's entity (or those named).
+    virtual evaluation evaluate(const profile& p, const eval_options& options) const = 0;
+};
+
+struct compile_result {
+    diagnostics diags;
+    std::shared_ptr<const entitle::program> program;  // set only when diags has no errors
+};
+
+// Checks and compiles. `ruleset` picks the ruleset to evaluate when the
+// sources hold several leaves (two cities); empty picks the only leaf.
+compile_result compile(const std::vector<std::shared_ptr<const source_file>>& sources,
+                       const check_options& options = {}, const std::string& ruleset = {});
+
+// Readable text (Chinese titles, ✓ ✗ ? marks) and a stable JSON document:
+// {"ruleset","entity","as_of","services":[{"id","title","verdict","layer",
+// "failed","missing","citations","explanation":[...]}...]}.
+std::string render_text(const evaluation& e, bool explain = false);
+std::string render_json(const evaluation& e);
+
+}  // namespace entitle

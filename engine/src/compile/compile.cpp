@@ -1,0 +1,418 @@
+// Checked AST -> flat program (program.hpp). Runs only on rules without
+// errors, so every name resolves; an impossible case is a bug, not a user
+// mistake, and throws std::logic_error.
+#include "compile/compile.hpp"
+
+#include "check/builtins.hpp"
+#include "common/calendar.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <stdexcept>
+
+namespace entitle::compiled {
+
+namespace {
+
+using eval::value;
+using eval::vk;
+
+class compiler {
+public:
+    compiler(program_data& out) : out_(out), prog_(*out.checked) {}
+
+    void run(int ruleset) {
+        out_.ruleset = ruleset;
+        out_.defines.resize(prog_.defines.size());
+        define_nodes_.assign(prog_.defines.size(), -1);
+        // Parameters: their defaults, evaluated once here (constants only).
+        std::vector<int> chain;
+        for (int r = ruleset; r >= 0; r = prog_.rulesets[r].parent) chain.insert(chain.begin(), r);
+        for (std::size_t i = 0; i < prog_.services.size(); ++i) {
+            const auto& s = prog_.services[i];
+            if (std::find(chain.begin(), chain.end(), s.at.ruleset) == chain.end()) continue;
+            compile_service(s);
+        }
+    }
+
+    // Nodes of parameter defaults (evaluated by the caller).
+    std::vector<std::int64_t> param_roots;
+
+    void compile_params() {
+        for (auto& p : prog_.params) {
+            if (!p.decl->default_value) {
+                param_roots.push_back(-1);
+                continue;
+            }
+            ctx c{p.at.ruleset, -1, source_index(p.at.source), {}};
+            param_roots.push_back(expr(*p.decl->default_value, c));
+        }
+    }
+
+private:
+    struct ctx {
+        int ruleset;
+        int subject;
+        std::uint32_t source;
+        std::vector<std::pair<std::string, std::uint32_t>> locals;
+    };
+
+    program_data& out_;
+    sema::program_data& prog_;
+    std::vector<std::int64_t> define_nodes_;
+    std::map<int, std::uint32_t> table_index_;
+
+    std::uint32_t source_index(const std::shared_ptr<const source_file>& src) {
+        for (std::size_t i = 0; i < out_.sources.size(); ++i)
+            if (out_.sources[i] == src) return static_cast<std::uint32_t>(i);
+        out_.sources.push_back(src);
+        return static_cast<std::uint32_t>(out_.sources.size() - 1);
+    }
+
+    std::uint32_t emit(node n) {
+        out_.nodes.push_back(n);
+        return static_cast<std::uint32_t>(out_.nodes.size() - 1);
+    }
+    std::uint32_t emit(op code, span where, const ctx& c, std::uint32_t a = 0, std::uint32_t b = 0,
+                       std::uint32_t cc = 0) {
+        node n;
+        n.code = code;
+        n.a = a;
+        n.b = b;
+        n.c = cc;
+        n.where = where;
+        n.source = c.source;
+        return emit(n);
+    }
+    std::uint32_t emit_args(op code, span where, const ctx& c, const std::vector<std::uint32_t>& args) {
+        node n;
+        n.code = code;
+        n.where = where;
+        n.source = c.source;
+        n.first_arg = static_cast<std::uint32_t>(out_.args.size());
+        n.arg_count = static_cast<std::uint32_t>(args.size());
+        out_.args.insert(out_.args.end(), args.begin(), args.end());
+        return emit(n);
+    }
+    std::uint32_t constant(value v, span where, const ctx& c) {
+        out_.constants.push_back(v);
+        return emit(op::constant, where, c, static_cast<std::uint32_t>(out_.constants.size() - 1));
+    }
+
+    template <typename Map, typename Key>
+    int lookup(int ruleset, Map sema::scope::*member, const Key& key) const {
+        for (int r = ruleset; r >= 0; r = prog_.rulesets[r].parent) {
+            auto& m = prog_.rulesets[r].names.*member;
+            auto it = m.find(key);
+            if (it != m.end()) return it->second;
+        }
+        return -1;
+    }
+
+    [[noreturn]] static void bug(const std::string& what) { throw std::logic_error("entitle compile: " + what); }
+
+    // ---- services ---------------------------------------------------------------
+
+    void compile_service(const sema::service_info& s) {
+        service_def def;
+        def.id = s.name;
+        def.title = s.title;
+        def.is_score = s.is_score;
+        def.record = s.record;
+        def.layer = prog_.rulesets[s.at.ruleset].name;
+        ctx c{s.at.ruleset, s.record, source_index(s.at.source), {}};
+        for (const auto& m : s.decl->members) {
+            if (auto* q = boost::get<ast::requirement>(&m)) {
+                def.clauses.push_back({condition(q->cond, c), q->unless});
+            } else if (auto* item = boost::get<ast::score_item>(&m)) {
+                item_def i{item->name.name, item->label ? item->label->value : "", expr(item->value, c), -1};
+                if (item->cap) i.cap = expr(*item->cap, c);
+                def.items.push_back(i);
+            } else if (auto* t = boost::get<ast::threshold>(&m)) {
+                def.threshold = expr(t->value, c);
+            } else if (auto* sc = boost::get<ast::seed_cite>(&m)) {
+                def.citations.push_back("¶" + std::to_string(sc->paragraph.value) + " “" + sc->quote.value + "”");
+            } else if (auto* ec = boost::get<ast::external_cite>(&m)) {
+                def.citations.push_back(ec->reference.value + (ec->url ? " <" + ec->url->value + ">" : ""));
+            }
+        }
+        out_.services.push_back(std::move(def));
+    }
+
+    std::uint32_t condition(const ast::condition& cond, ctx& c) {
+        std::uint32_t n = expr(cond.expr, c);
+        if (cond.label) {
+            out_.labels.push_back(cond.label->value);
+            // A labelled condition gets a node of its own only if the node is
+            // shared; expression nodes are never shared, so label it in place.
+            out_.nodes[n].label = static_cast<std::int32_t>(out_.labels.size() - 1);
+        }
+        return n;
+    }
+
+    // ---- expressions --------------------------------------------------------------
+
+struct visitor {
+        compiler& self;
+        ctx& c;
+        using result_type = std::uint32_t;
+        std::uint32_t operator()(const ast::nil& n) const { return self.constant(value(), n.where(), c); }
+        std::uint32_t operator()(const ast::bool_lit& n) const {
+            return self.constant(value::boolean(n.value), n.where(), c);
+        }
+        std::uint32_t operator()(const ast::int_lit& n) const {
+            return self.constant(value::of(vk::integer, n.value), n.where(), c);
+        }
+        std::uint32_t operator()(const ast::decimal_lit& n) const {
+            return self.constant(value::decimal(std::strtod(n.text.c_str(), nullptr)), n.where(), c);
+        }
+        std::uint32_t operator()(const ast::money_lit& n) const {
+            return self.constant(value::of(vk::money, std::llround(std::strtold(n.text.c_str(), nullptr) * 100)),
+                                 n.where(), c);
+        }
+        std::uint32_t operator()(const ast::duration_lit& n) const {
+            return self.constant(value::of(vk::duration, n.amount * (n.unit == ast::duration_unit::years ? 12 : 1)),
+                                 n.where(), c);
+        }
+        std::uint32_t operator()(const ast::date_lit& n) const {
+            return self.constant(value::of(vk::date, detail::days_from_civil(n.year, n.month, n.day)), n.where(), c);
+        }
+        std::uint32_t operator()(const ast::string_lit& n) const {
+            self.out_.strings.push_back(n.value);
+            return self.constant(value::string(&self.out_.strings.back()), n.where(), c);
+        }
+        std::uint32_t operator()(const ast::as_of_ref& n) const { return self.emit(op::as_of, n.where(), c); }
+        std::uint32_t operator()(const ast::path& n) const { return self.path(n, c); }
+        std::uint32_t operator()(const ast::param_ref& n) const {
+            int index = self.lookup(c.ruleset, &sema::scope::params, n.name.name);
+            if (index < 0) bug("unknown parameter " + n.name.name);
+            return self.emit(op::param, n.where(), c, static_cast<std::uint32_t>(index));
+        }
+        template <typename T>
+        std::uint32_t operator()(const ast::x3::forward_ast<T>& n) const { return (*this)(n.get()); }
+        std::uint32_t operator()(const ast::call& n) const { return self.call(n, c); }
+        std::uint32_t operator()(const ast::unary& n) const {
+            std::uint32_t r = self.expr(n.rhs, c);
+            for (auto it = n.ops.rbegin(); it != n.ops.rend(); ++it)
+                r = self.emit(*it == ast::op::not_ ? op::not_ : op::neg, n.where(), c, r);
+            return r;
+        }
+        std::uint32_t operator()(const ast::binary& n) const {
+            if (n.rest.empty()) return self.expr(n.first, c);
+            auto first_op = n.rest.front().oper;
+            if (first_op == ast::op::and_ || first_op == ast::op::or_) {
+                std::vector<std::uint32_t> parts{self.expr(n.first, c)};
+                for (auto& r : n.rest) parts.push_back(self.expr(r.rhs, c));
+                return self.emit_args(first_op == ast::op::and_ ? op::and_ : op::or_, n.where(), c, parts);
+            }
+            std::uint32_t acc = self.expr(n.first, c);
+            for (auto& r : n.rest) {
+                std::uint32_t rhs = self.expr(r.rhs, c);
+                op code = r.oper == ast::op::add ? op::add : r.oper == ast::op::sub ? op::sub
+                        : r.oper == ast::op::mul ? op::mul : op::div;
+                span where{n.begin, r.end};
+                acc = self.emit(code, where, c, acc, rhs);
+            }
+            return acc;
+        }
+        std::uint32_t operator()(const ast::test& n) const {
+            if (!n.rest) return self.expr(n.subject, c);
+            std::uint32_t s = self.expr(n.subject, c);
+            struct tail_visitor {
+                compiler& self;
+                ctx& c;
+                std::uint32_t s;
+                span where;
+                using result_type = std::uint32_t;
+                std::uint32_t operator()(const ast::compare_tail& t) const {
+                    static const op codes[] = {op::eq, op::eq, op::eq, op::eq, op::eq, op::ne, op::lt, op::le, op::gt, op::ge};
+                    return self.emit(codes[static_cast<int>(t.oper)], where, c, s, self.expr(t.rhs, c));
+                }
+                std::uint32_t operator()(const ast::between_tail& t) const {
+                    std::uint32_t lo = self.expr(t.low, c), hi = self.expr(t.high, c);
+                    return self.emit(op::between, where, c, s, lo, hi);
+                }
+                std::uint32_t operator()(const ast::in_tail& t) const {
+                    std::vector<std::uint32_t> items;
+                    for (auto& i : t.items) items.push_back(self.expr(i, c));
+                    std::uint32_t n = self.emit_args(op::in_set, where, c, items);
+                    self.out_.nodes[n].a = s;
+                    self.out_.nodes[n].flag = t.negated;
+                    return n;
+                }
+                std::uint32_t operator()(const ast::is_tail& t) const {
+                    std::uint32_t n = self.emit(op::is_set, where, c, s);
+                    self.out_.nodes[n].flag = !t.set;
+                    return n;
+                }
+            };
+            return boost::apply_visitor(tail_visitor{self, c, s, n.where()}, *n.rest);
+        }
+        std::uint32_t operator()(const ast::quantifier& n) const {
+            self.last_list_element_ = -1;
+            std::uint32_t list = self.expr(n.list, c);
+            std::uint32_t slot = static_cast<std::uint32_t>(c.locals.size());
+            c.locals.push_back({n.var.name, slot});
+            if (self.local_types_.size() <= slot) self.local_types_.resize(slot + 1, -1);
+            self.local_types_[slot] = self.last_list_element_;
+            self.out_.locals = std::max(self.out_.locals, slot + 1);
+            std::uint32_t body = self.expr(n.body, c);
+            c.locals.pop_back();
+            static const op codes[] = {op::any_q, op::all_q, op::count_q, op::sum_q};
+            return self.emit(codes[static_cast<int>(n.kind)], n.where(), c, list, body, slot);
+        }
+        std::uint32_t operator()(const ast::group& n) const {
+            std::vector<std::uint32_t> members;
+            for (auto& item : n.items) members.push_back(self.condition(item, c));
+            return self.emit_args(n.kind == ast::group_kind::all ? op::all_group : op::any_group, n.where(), c,
+                                  members);
+        }
+        std::uint32_t operator()(const ast::conditional& n) const {
+            std::uint32_t a = self.expr(n.cond, c), b = self.expr(n.then_, c), e = self.expr(n.else_, c);
+            return self.emit(op::cond, n.where(), c, a, b, e);
+        }
+    };
+
+    std::uint32_t expr(const ast::operand& o, ctx& c) { return boost::apply_visitor(visitor{*this, c}, o); }
+
+
+    std::uint32_t path(const ast::path& p, ctx& c) {
+        if (auto it = prog_.enum_values.find(&p); it != prog_.enum_values.end())
+            return constant(value::enumeration(it->second.first, it->second.second), p.where(), c);
+        std::uint32_t base;
+        int record;
+        std::size_t next = 1;
+        const auto& first = p.parts.front();
+        auto local = std::find_if(c.locals.rbegin(), c.locals.rend(), [&](auto& l) { return l.first == first.name; });
+        if (local != c.locals.rend()) {
+            base = emit(op::local, first.where(), c, local->second);
+            record = local_types_.at(local->second);
+        } else {
+            base = emit(op::subject, first.where(), c);
+            record = c.subject;
+            next = 0;
+        }
+        for (; next < p.parts.size(); ++next) {
+            if (record < 0) bug("path through a non-record: " + p.parts[next].name);
+            const auto& rec = prog_.records[record];
+            const std::string& name = p.parts[next].name;
+            span where{p.begin, p.parts[next].end};
+            int slot = -1;
+            for (std::size_t i = 0; i < rec.fields.size(); ++i)
+                if (rec.fields[i].name == name) slot = static_cast<int>(i);
+            if (slot >= 0) {
+                base = emit(op::field, where, c, base, static_cast<std::uint32_t>(slot));
+                const auto& t = rec.fields[slot].t;
+                record = (t.k == sema::kind::record && !t.list) ? t.ref : -1;
+                last_list_element_ = (t.k == sema::kind::record && t.list) ? t.ref : -1;
+                continue;
+            }
+            int d = lookup(c.ruleset, &sema::scope::defines, std::make_pair(record, name));
+            if (d < 0) bug("unknown field " + name);
+            compile_define(d);
+            base = emit(op::define, where, c, base, static_cast<std::uint32_t>(d));
+            const auto& t = prog_.defines[d].t;
+            record = (t.k == sema::kind::record && !t.list) ? t.ref : -1;
+            last_list_element_ = (t.k == sema::kind::record && t.list) ? t.ref : -1;
+        }
+        return base;
+    }
+
+    // Record types of quantifier variables by slot: the element type of the
+    // list they range over (-1 for lists of scalars).
+    std::vector<int> local_types_;
+    int last_list_element_ = -1;  // element record type of the last path compiled
+
+    void compile_define(int d) {
+        if (define_nodes_[d] >= 0) return;
+        const auto& info = prog_.defines[d];
+        define_nodes_[d] = 0;  // checked: no cycles
+        ctx c{info.at.ruleset, info.record, source_index(info.at.source), {}};
+        auto saved = local_types_;
+        local_types_.clear();
+        std::uint32_t root = expr(info.decl->value, c);
+        local_types_ = saved;
+        define_nodes_[d] = root;
+        out_.defines[d] = {info.name, info.label, root};
+    }
+
+    std::uint32_t call(const ast::call& n, ctx& c) {
+        std::vector<std::uint32_t> args;
+        int spell_record = -1;
+        if (int t = lookup(c.ruleset, &sema::scope::tables, n.name.name); t >= 0) {
+            std::uint32_t key = expr(n.args.at(0), c);
+            return emit(op::table, n.where(), c, key, compile_table(t));
+        }
+        last_list_element_ = -1;
+        for (auto& a : n.args) {
+            args.push_back(expr(a, c));
+            if (args.size() == 1) spell_record = last_list_element_;
+        }
+        static const std::map<std::string, op> builtins = {
+            {"age", op::age}, {"months_between", op::months_between}, {"years", op::years_of},
+            {"months", op::months_of}, {"date", op::make_date}, {"year", op::year_of}, {"month", op::month_of},
+            {"day", op::day_of}, {"min", op::min_of}, {"max", op::max_of}, {"floor", op::floor_of},
+            {"round", op::round_of}, {"size", op::size_of}, {"total", op::total}, {"longest_run", op::longest_run},
+            {"within", op::within}, {"run_start", op::run_start}, {"holds", op::holds}};
+        auto it = builtins.find(n.name.name);
+        if (it == builtins.end()) bug("unknown function " + n.name.name);
+        std::uint32_t call_node = emit_args(it->second, n.where(), c, args);
+        if (it->second >= op::total) {
+            // Spell built-ins read `from` and `to` by slot.
+            if (spell_record < 0) bug("spells of unknown record type");
+            const auto& rec = prog_.records[spell_record];
+            for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+                if (rec.fields[i].name == "from") out_.nodes[call_node].b = static_cast<std::uint32_t>(i);
+                if (rec.fields[i].name == "to") out_.nodes[call_node].c = static_cast<std::uint32_t>(i);
+            }
+        }
+        return call_node;
+    }
+
+    std::uint32_t compile_table(int t) {
+        if (auto it = table_index_.find(t); it != table_index_.end()) return it->second;
+        const auto& info = prog_.tables[t];
+        table_def def;
+        def.name = info.name;
+        ctx c{info.at.ruleset, -1, source_index(info.at.source), {}};
+        auto key_value = [&](const ast::operand& o) -> value {
+            if (boost::get<ast::nil>(&o)) return value();
+            std::uint32_t n = expr(o, c);
+            const node& k = out_.nodes[n];
+            if (k.code != op::constant) bug("table key is not a constant");
+            value v = out_.constants[k.a];
+            if (v.kind == vk::integer && info.key.k == sema::kind::decimal) return value::decimal(static_cast<double>(v.i));
+            return v;
+        };
+        for (const auto& row : info.decl->rows) {
+            table_row r;
+            r.result = expr(row.value, c);
+            if (row.key.kind == ast::key_kind::otherwise) {
+                r.is_else = true;
+            } else if (row.key.kind == ast::key_kind::range) {
+                r.low = key_value(row.key.low);
+                r.high = key_value(row.key.high);
+                r.high_inclusive = !row.key.half_open;
+            } else {
+                r.low = r.high = key_value(row.key.low);
+            }
+            def.rows.push_back(r);
+        }
+        out_.tables.push_back(std::move(def));
+        auto index = static_cast<std::uint32_t>(out_.tables.size() - 1);
+        table_index_[t] = index;
+        return index;
+    }
+};
+
+}  // namespace
+
+std::vector<std::int64_t> compile_program(program_data& out, int ruleset) {
+    compiler c(out);
+    c.compile_params();
+    c.run(ruleset);
+    return c.param_roots;
+}
+
+}  // namespace entitle::compiled

@@ -1,0 +1,111 @@
+// The compiled form of a checked ruleset: what the evaluator runs.
+//
+// Expressions become nodes in one flat array; a node names its operands by
+// index and every name is resolved: fields to slots, parameters to values,
+// enum values to indexes, tables to row arrays, built-ins to opcodes. Nothing
+// at evaluation time looks up a string or walks the AST. Lists of operands
+// (arguments, group members) are ranges of `args`. The program is immutable
+// after compile and shared between threads.
+#pragma once
+
+#include "check/checker.hpp"
+#include "eval/value.hpp"
+
+#include <entitle/engine.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace entitle::compiled {
+
+enum class op : std::uint8_t {
+    constant,     // a: index into constants
+    as_of,
+    param,        // a: index into param_values
+    subject,      // the record the expression is about
+    local,        // a: quantifier variable slot
+    field,        // a: record node, b: field slot
+    define,       // a: record node, b: define index
+    not_, neg,    // a
+    and_, or_,    // args
+    all_group, any_group,  // args: member condition nodes
+    eq, ne, lt, le, gt, ge,  // a, b
+    add, sub, mul, div,      // a, b
+    between,      // a subject, b low, c high
+    in_set,       // a subject, args items; flag: negated
+    is_set,       // a; flag: `is missing`
+    cond,         // a if, b then, c else
+    any_q, all_q, count_q, sum_q,  // a list, b body, c variable slot
+    table,        // a key, b table index
+    // built-ins: args
+    age, months_between, years_of, months_of, make_date, year_of, month_of, day_of, min_of, max_of,
+    floor_of, round_of, size_of, total, longest_run, within, run_start, holds,
+};
+
+struct node {
+    op code = op::constant;
+    bool flag = false;
+    std::uint32_t a = 0, b = 0, c = 0;
+    std::uint32_t first_arg = 0, arg_count = 0;
+    entitle::span where{};        // source text, for explanations
+    std::uint32_t source = 0;     // index into program.sources
+    std::int32_t label = -1;      // index into labels, for labelled conditions
+};
+
+struct table_row {
+    bool is_else = false;
+    eval::value low, high;  // unknown = open end; for single keys low == high
+    bool high_inclusive = true;
+    std::uint32_t result = 0;  // node
+};
+
+struct table_def {
+    std::string name;
+    std::vector<table_row> rows;
+};
+
+struct define_def {
+    std::string name, label;
+    std::uint32_t root = 0;
+};
+
+struct clause {
+    std::uint32_t node = 0;
+    bool unless = false;
+};
+
+struct item_def {
+    std::string id, label;
+    std::uint32_t value = 0;
+    std::int64_t cap = -1;  // node, or -1
+};
+
+struct service_def {
+    std::string id, title, layer;
+    bool is_score = false;
+    int record = -1;
+    std::vector<clause> clauses;
+    std::vector<item_def> items;
+    std::int64_t threshold = -1;  // node
+    std::vector<std::string> citations;
+};
+
+struct program_data {
+    std::shared_ptr<sema::program_data> checked;
+    std::vector<std::shared_ptr<const source_file>> sources;
+    std::vector<node> nodes;
+    std::vector<std::uint32_t> args;
+    std::vector<eval::value> constants;
+    std::deque<std::string> strings;  // owned text of string constants
+    std::vector<std::string> labels;
+    std::vector<eval::value> param_values;
+    std::vector<table_def> tables;
+    std::vector<define_def> defines;  // by sema define index
+    std::vector<service_def> services;
+    int ruleset = -1;
+    std::uint32_t locals = 0;  // variable slots a frame needs
+};
+
+}  // namespace entitle::compiled

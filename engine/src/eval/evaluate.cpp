@@ -1,0 +1,412 @@
+#include "eval/evaluate.hpp"
+
+#include "common/calendar.hpp"
+#include "eval/spells.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace entitle::eval {
+
+using compiled::op;
+
+namespace {
+
+bool numeric(const value& v) { return v.kind == vk::integer || v.kind == vk::decimal; }
+double as_double(const value& v) { return v.kind == vk::decimal ? v.d : static_cast<double>(v.i); }
+
+// -1, 0, 1; both values known and comparable (the checker made sure).
+int compare(const value& a, const value& b) {
+    if (numeric(a) && numeric(b)) {
+        if (a.kind == vk::integer && b.kind == vk::integer) return (a.i > b.i) - (a.i < b.i);
+        double x = as_double(a), y = as_double(b);
+        return (x > y) - (x < y);
+    }
+    switch (a.kind) {
+        case vk::boolean: return (a.b > b.b) - (a.b < b.b);
+        case vk::string: {
+            int c = a.str->compare(*b.str);
+            return (c > 0) - (c < 0);
+        }
+        default: return (a.i > b.i) - (a.i < b.i);
+    }
+}
+
+// Kleene truth of a value: none counts as false.
+enum class tri { no, yes, unknown };
+tri truth_of(const value& v) {
+    if (v.kind == vk::boolean) return v.b ? tri::yes : tri::no;
+    if (v.kind == vk::none) return tri::no;
+    return tri::unknown;
+}
+value from_tri(tri t) { return t == tri::unknown ? value() : value::boolean(t == tri::yes); }
+
+}  // namespace
+
+evaluator::evaluator(const compiled::program_data& program, std::int64_t as_of, bool tracing)
+    : program_(program), as_of_(as_of), tracing_(tracing) {
+    locals_.resize(std::max<std::size_t>(program.locals, 1) * 4);
+    if (tracing) trace_.resize(program.nodes.size());
+}
+
+value evaluator::run(std::uint32_t node, const value& subject) {
+    subject_ = subject;
+    frame_ = 0;
+    return eval(node);
+}
+
+value evaluator::field(const value& base, std::uint32_t slot) {
+    if (base.kind != vk::record) return base.kind == vk::none ? value::none() : value();
+    const value& v = base.rec->fields[slot];
+    if (tracing_ && v.kind == vk::unknown) {
+        const auto& rec = program_.checked->records[base.rec->record_type];
+        const std::string& name = rec.fields[slot].name;
+        missing_.insert(base.rec->path.empty() ? name : base.rec->path + "." + name);
+    }
+    return v;
+}
+
+value evaluator::eval(std::uint32_t n) {
+    const compiled::node& nd = program_.nodes[n];
+    value result;
+    switch (nd.code) {
+        case op::constant: result = program_.constants[nd.a]; break;
+        case op::as_of: result = value::of(vk::date, as_of_); break;
+        case op::param: result = program_.param_values[nd.a]; break;
+        case op::subject: result = subject_; break;
+        case op::local: result = locals_[frame_ + nd.a]; break;
+        case op::field: result = field(eval(nd.a), nd.b); break;
+        case op::define: {
+            value base = eval(nd.a);
+            if (base.kind != vk::record) {
+                result = base.kind == vk::none ? value::none() : value();
+                break;
+            }
+            value saved_subject = subject_;
+            std::size_t saved_frame = frame_;
+            subject_ = base;
+            frame_ += std::max<std::uint32_t>(program_.locals, 1);
+            if (locals_.size() < frame_ + program_.locals + 1) locals_.resize(frame_ + program_.locals + 1);
+            result = eval(program_.defines[nd.b].root);
+            subject_ = saved_subject;
+            frame_ = saved_frame;
+            break;
+        }
+        case op::not_: {
+            tri t = truth_of(eval(nd.a));
+            result = from_tri(t == tri::unknown ? t : t == tri::yes ? tri::no : tri::yes);
+            break;
+        }
+        case op::neg: {
+            value v = eval(nd.a);
+            if (v.kind == vk::decimal) result = value::decimal(-v.d);
+            else if (v.kind == vk::unknown || v.kind == vk::none) result = v;
+            else result = value::of(v.kind, -v.i);
+            break;
+        }
+        case op::and_:
+        case op::or_:
+        case op::all_group:
+        case op::any_group: {
+            bool is_and = nd.code == op::and_ || nd.code == op::all_group;
+            tri acc = is_and ? tri::yes : tri::no;
+            for (std::uint32_t i = 0; i < nd.arg_count; ++i) {
+                tri t = truth_of(eval(arg(nd, i)));
+                if (t == (is_and ? tri::no : tri::yes)) {
+                    acc = t;
+                    // Traced runs evaluate the rest too, so explanations show every member.
+                    if (!tracing_) break;
+                } else if (t == tri::unknown && acc != (is_and ? tri::no : tri::yes)) {
+                    acc = tri::unknown;
+                }
+            }
+            result = from_tri(acc);
+            break;
+        }
+        case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge: {
+            value a = eval(nd.a), b = eval(nd.b);
+            if (a.kind == vk::unknown || b.kind == vk::unknown) break;
+            if (a.kind == vk::none || b.kind == vk::none) {
+                bool both = a.kind == b.kind;
+                result = value::boolean(nd.code == op::eq ? both : nd.code == op::ne ? !both : false);
+                break;
+            }
+            int c = compare(a, b);
+            bool r = nd.code == op::eq ? c == 0 : nd.code == op::ne ? c != 0 : nd.code == op::lt ? c < 0
+                   : nd.code == op::le ? c <= 0 : nd.code == op::gt ? c > 0 : c >= 0;
+            result = value::boolean(r);
+            break;
+        }
+        case op::between: {
+            value s = eval(nd.a), lo = eval(nd.b), hi = eval(nd.c);
+            if (s.kind == vk::none || lo.kind == vk::none || hi.kind == vk::none) {
+                result = value::boolean(false);
+            } else if (s.known() && lo.known() && hi.known()) {
+                result = value::boolean(compare(lo, s) <= 0 && compare(s, hi) <= 0);
+            }
+            break;
+        }
+        case op::in_set: {
+            value s = eval(nd.a);
+            tri found = tri::no;
+            if (s.kind == vk::unknown) found = tri::unknown;
+            for (std::uint32_t i = 0; i < nd.arg_count && found != tri::yes; ++i) {
+                value item = eval(arg(nd, i));
+                if (s.kind == vk::none || item.kind == vk::none) continue;
+                if (!item.known() || !s.known()) found = tri::unknown;
+                else if (compare(s, item) == 0) found = tri::yes;
+            }
+            if (nd.flag && found != tri::unknown) found = found == tri::yes ? tri::no : tri::yes;
+            result = from_tri(found);
+            break;
+        }
+        case op::is_set: {
+            value v = eval(nd.a);
+            if (v.kind != vk::unknown) result = value::boolean((v.kind != vk::none) != nd.flag);
+            break;
+        }
+        case op::add: case op::sub: case op::mul: case op::div: {
+            value a = eval(nd.a), b = eval(nd.b);
+            if (a.kind == vk::unknown || b.kind == vk::unknown) break;
+            if (a.kind == vk::none || b.kind == vk::none) {
+                result = value::none();
+                break;
+            }
+            if (numeric(a) && numeric(b)) {
+                if (nd.code == op::div) {
+                    if (as_double(b) != 0) result = value::decimal(as_double(a) / as_double(b));
+                } else if (a.kind == vk::integer && b.kind == vk::integer) {
+                    result = value::of(vk::integer, nd.code == op::add ? a.i + b.i : nd.code == op::sub ? a.i - b.i : a.i * b.i);
+                } else {
+                    double x = as_double(a), y = as_double(b);
+                    result = value::decimal(nd.code == op::add ? x + y : nd.code == op::sub ? x - y : x * y);
+                }
+            } else if (a.kind == vk::date && b.kind == vk::duration) {
+                result = value::of(vk::date, detail::add_months(a.i, nd.code == op::add ? b.i : -b.i));
+            } else if (a.kind == vk::duration && b.kind == vk::date) {
+                result = value::of(vk::date, detail::add_months(b.i, a.i));
+            } else if (nd.code == op::mul) {
+                const value& unit = numeric(a) ? b : a;
+                const value& factor = numeric(a) ? a : b;
+                result = value::of(unit.kind, factor.kind == vk::integer ? unit.i * factor.i
+                                                                         : std::llround(unit.i * factor.d));
+            } else if (nd.code == op::div) {
+                if (numeric(b)) {
+                    if (as_double(b) != 0) result = value::of(a.kind, std::llround(a.i / as_double(b)));
+                } else if (b.i != 0) {
+                    result = value::decimal(static_cast<double>(a.i) / static_cast<double>(b.i));
+                }
+            } else {
+                result = value::of(a.kind, nd.code == op::add ? a.i + b.i : a.i - b.i);
+            }
+            break;
+        }
+        case op::cond: {
+            tri t = truth_of(eval(nd.a));
+            if (t == tri::yes) result = eval(nd.b);
+            else if (t == tri::no) result = eval(nd.c);
+            else {
+                value x = eval(nd.b), y = eval(nd.c);
+                if (x.known() && y.known() && x.kind == y.kind && compare(x, y) == 0) result = x;
+            }
+            break;
+        }
+        case op::any_q: case op::all_q: case op::count_q: case op::sum_q: result = quantify(nd); break;
+        case op::table: result = table(nd); break;
+        default: result = call(nd); break;
+    }
+    if (tracing_) trace_[n] = result;
+    return result;
+}
+
+value evaluator::quantify(const compiled::node& nd) {
+    value list = eval(nd.a);
+    if (list.kind == vk::unknown) return value();
+    static const list_v empty;
+    const list_v& items = list.kind == vk::list ? *list.list : empty;
+    std::size_t slot = frame_ + nd.c;
+    tri acc = nd.code == op::all_q ? tri::yes : tri::no;
+    std::int64_t count = 0;
+    value sum;
+    bool unknown = false;
+    for (const value& item : items.items) {
+        locals_[slot] = item;
+        value body = eval(nd.b);
+        if (nd.code == op::sum_q) {
+            if (!body.known()) {
+                unknown = true;
+                continue;
+            }
+            if (body.kind == vk::none) continue;
+            if (!sum.known()) sum = body;
+            else if (sum.kind == vk::decimal || body.kind == vk::decimal) sum = value::decimal(as_double(sum) + as_double(body));
+            else sum.i += body.i;
+            continue;
+        }
+        tri t = truth_of(body);
+        if (nd.code == op::count_q) {
+            if (t == tri::yes) ++count;
+            if (t == tri::unknown) unknown = true;
+            continue;
+        }
+        bool decisive = nd.code == op::any_q ? t == tri::yes : t == tri::no;
+        if (decisive) {
+            acc = t;
+            if (!tracing_) break;
+        } else if (t == tri::unknown && acc != (nd.code == op::any_q ? tri::yes : tri::no)) {
+            acc = tri::unknown;
+        }
+    }
+    if (nd.code == op::count_q) return unknown ? value() : value::of(vk::integer, count);
+    if (nd.code == op::sum_q) {
+        if (unknown) return value();
+        return sum.known() ? sum : value::of(vk::integer, 0);
+    }
+    return from_tri(acc);
+}
+
+value evaluator::table(const compiled::node& nd) {
+    value key = eval(nd.a);
+    if (!key.known()) return value();
+    if (key.kind == vk::none) return value::none();
+    const compiled::table_def& t = program_.tables[nd.b];
+    for (const auto& row : t.rows) {
+        if (row.is_else) return eval(row.result);
+        if (row.low.known() && compare(key, row.low) < 0) continue;
+        if (row.high.known()) {
+            int c = compare(key, row.high);
+            if (c > 0 || (c == 0 && !row.high_inclusive)) continue;
+        }
+        return eval(row.result);
+    }
+    return value::none();
+}
+
+value evaluator::spells(const compiled::node& nd) {
+    value list = eval(arg(nd, 0));
+    if (list.kind == vk::unknown) return value();
+    // The optional reference date is the last argument when present.
+    std::uint32_t fixed = nd.code == op::total || nd.code == op::holds ? 1 : 2;
+    std::int64_t at = as_of_;
+    if (nd.arg_count > fixed) {
+        value d = eval(arg(nd, fixed));
+        if (!d.known()) return value();
+        if (d.kind == vk::none) return value::none();
+        at = d.i;
+    }
+    std::int64_t gap = 0;
+    if (fixed == 2) {
+        value g = eval(arg(nd, 1));
+        if (!g.known()) return value();
+        if (g.kind == vk::none) return value::none();
+        gap = g.i;
+    }
+    std::vector<span_days> raw;
+    if (list.kind == vk::list) {
+        for (const value& item : list.list->items) {
+            if (item.kind != vk::record) return value();
+            const value& from = item.rec->fields[nd.b];
+            const value& to = item.rec->fields[nd.c];
+            if (from.kind != vk::date) {
+                if (tracing_) missing_.insert(item.rec->path + ".from");
+                return value();
+            }
+            // An open (absent or null) end runs on: the spell is ongoing.
+            std::int64_t end = to.kind == vk::date ? to.i + 1 : at + 1;
+            raw.push_back({from.i, end});
+        }
+    }
+    auto merged = merge_spells(std::move(raw), at);
+    switch (nd.code) {
+        case op::total: return value::of(vk::duration, total_months(merged));
+        case op::longest_run: return value::of(vk::duration, longest_run_months(merged, gap));
+        case op::within: return value::of(vk::duration, months_within(merged, gap, at));
+        case op::run_start: {
+            auto start = eval::run_start(merged, gap, at);
+            return start ? value::of(vk::date, *start) : value::none();
+        }
+        default: return value::boolean(holds(merged, at));
+    }
+}
+
+value evaluator::call(const compiled::node& nd) {
+    if (nd.code >= op::total) return spells(nd);
+    if (nd.code == op::size_of) {
+        value l = eval(arg(nd, 0));
+        if (l.kind == vk::list) return value::of(vk::integer, static_cast<std::int64_t>(l.list->items.size()));
+        return l.kind == vk::none ? value::of(vk::integer, 0) : value();
+    }
+    value a[4];
+    std::uint32_t count = std::min<std::uint32_t>(nd.arg_count, 4);
+    bool none = false;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        a[i] = eval(arg(nd, i));
+        if (!a[i].known()) return value();
+        if (a[i].kind == vk::none) none = true;
+    }
+    if (none) return value::none();
+    switch (nd.code) {
+        case op::age: return value::of(vk::integer, detail::age_on(a[0].i, count > 1 ? a[1].i : as_of_));
+        case op::months_between: return value::of(vk::duration, detail::months_between(a[0].i, a[1].i));
+        case op::years_of: return value::of(vk::integer, a[0].i / 12);
+        case op::months_of: return value::of(vk::integer, a[0].i);
+        case op::make_date:
+            if (a[0].i < 1 || a[0].i > 9999 || !detail::valid_date(static_cast<int>(a[0].i), static_cast<int>(a[1].i),
+                                                                 static_cast<int>(a[2].i)))
+                return value::none();
+            return value::of(vk::date, detail::days_from_civil(static_cast<int>(a[0].i), static_cast<int>(a[1].i),
+                                                               static_cast<int>(a[2].i)));
+        case op::year_of: return value::of(vk::integer, detail::civil_from_days(a[0].i).year);
+        case op::month_of: return value::of(vk::integer, detail::civil_from_days(a[0].i).month);
+        case op::day_of: return value::of(vk::integer, detail::civil_from_days(a[0].i).day);
+        case op::min_of:
+        case op::max_of: {
+            value best = a[0];
+            for (std::uint32_t i = 1; i < count; ++i) {
+                int c = compare(a[i], best);
+                if (nd.code == op::min_of ? c < 0 : c > 0) best = a[i];
+            }
+            // int and decimal mixed: the result is a decimal
+            for (std::uint32_t i = 0; i < count; ++i)
+                if (a[i].kind == vk::decimal && best.kind == vk::integer) return value::decimal(as_double(best));
+            return best;
+        }
+        case op::floor_of: return value::of(vk::integer, static_cast<std::int64_t>(std::floor(as_double(a[0]))));
+        case op::round_of: return value::of(vk::integer, std::llround(as_double(a[0])));
+        default: return value();
+    }
+}
+
+std::string evaluator::format(const value& v) const {
+    char buf[64];
+    switch (v.kind) {
+        case vk::unknown: return "unknown";
+        case vk::none: return "none";
+        case vk::boolean: return v.b ? "true" : "false";
+        case vk::integer: return std::to_string(v.i);
+        case vk::decimal:
+            std::snprintf(buf, sizeof buf, "%.10g", v.d);
+            return buf;
+        case vk::money:
+            if (v.i % 100 == 0) return std::to_string(v.i / 100) + " yuan";
+            std::snprintf(buf, sizeof buf, "%s%lld.%02lld yuan", v.i < 0 ? "-" : "",
+                          static_cast<long long>(std::llabs(v.i) / 100), static_cast<long long>(std::llabs(v.i) % 100));
+            return buf;
+        case vk::date: {
+            auto c = detail::civil_from_days(v.i);
+            std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
+            return buf;
+        }
+        case vk::duration: return std::to_string(v.i) + (v.i == 1 ? " month" : " months");
+        case vk::enumeration:
+            if (v.type >= 0 && v.type < static_cast<int>(program_.checked->enums.size()))
+                return program_.checked->enums[v.type].values.at(static_cast<std::size_t>(v.i));
+            return std::to_string(v.i);
+        case vk::string: return *v.str;
+        case vk::record: return "(" + program_.checked->records[v.rec->record_type].name + ")";
+        case vk::list: return "(" + std::to_string(v.list->items.size()) + " items)";
+    }
+    return "?";
+}
+
+}  // namespace entitle::eval

@@ -1,0 +1,50 @@
+// The evaluator: runs a compiled program over one profile.
+//
+// Three-valued (Kleene) logic throughout: `false and unknown` is false,
+// `true or unknown` is true, anything else that touches an unknown fact is
+// unknown. `none` (an optional fact known to be absent) compares false and
+// counts as an empty list. With tracing on, the evaluator also keeps the last
+// value of every node and the paths of the unknown facts it read: what
+// explanations are built from. Without it, the hot path allocates nothing.
+#pragma once
+
+#include "compile/program.hpp"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace entitle::eval {
+
+class evaluator {
+public:
+    evaluator(const compiled::program_data& program, std::int64_t as_of, bool tracing);
+
+    value run(std::uint32_t node, const value& subject);
+
+    // Tracing only: last value per node, unknown facts read since reset.
+    const std::vector<value>& trace() const { return trace_; }
+    std::set<std::string>& missing() { return missing_; }
+
+    std::string format(const value& v) const;
+
+private:
+    value eval(std::uint32_t n);
+    value field(const value& base, std::uint32_t slot);
+    value call(const compiled::node& n);
+    value spells(const compiled::node& n);
+    value table(const compiled::node& n);
+    value quantify(const compiled::node& n);
+    std::uint32_t arg(const compiled::node& n, std::uint32_t i) const { return program_.args[n.first_arg + i]; }
+
+    const compiled::program_data& program_;
+    std::int64_t as_of_;
+    bool tracing_;
+    value subject_;
+    std::vector<value> locals_;
+    std::size_t frame_ = 0;  // where the current define's variables start in locals_
+    std::vector<value> trace_;
+    std::set<std::string> missing_;
+};
+
+}  // namespace entitle::eval

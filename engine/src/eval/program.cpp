@@ -1,0 +1,423 @@
+// The public engine: compile(), the program class, verdicts and their
+// explanations, and the renderers for evaluations.
+#include <entitle/engine.hpp>
+
+#include "common/calendar.hpp"
+#include "common/json.hpp"
+#include "compile/compile.hpp"
+#include "data/profile.hpp"
+#include "eval/evaluate.hpp"
+#include "parser/parse.hpp"
+
+#include <algorithm>
+
+namespace entitle {
+
+const char* to_string(verdict v) {
+    switch (v) {
+        case verdict::eligible: return "eligible";
+        case verdict::not_eligible: return "not_eligible";
+        case verdict::undetermined: return "undetermined";
+    }
+    return "undetermined";
+}
+
+const char* to_string(truth t) {
+    switch (t) {
+        case truth::yes: return "true";
+        case truth::no: return "false";
+        case truth::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+namespace {
+
+using eval::value;
+using eval::vk;
+using compiled::op;
+
+truth truth_of(const value& v) {
+    if (v.kind == vk::boolean) return v.b ? truth::yes : truth::no;
+    if (v.kind == vk::none) return truth::no;
+    return truth::unknown;
+}
+
+class compiled_program final : public program {
+public:
+    compiled_program(std::shared_ptr<sema::program_data> checked, int ruleset) {
+        data_.checked = std::move(checked);
+        ruleset_ = data_.checked->rulesets[ruleset].name;
+        auto roots = compiled::compile_program(data_, ruleset);
+        // Parameter values: their defaults (constants; parameter files later).
+        eval::evaluator ev(data_, 0, false);
+        data_.param_values.resize(roots.size());
+        for (std::size_t i = 0; i < roots.size(); ++i)
+            if (roots[i] >= 0) data_.param_values[i] = ev.run(static_cast<std::uint32_t>(roots[i]), value());
+        for (const auto& rs : data_.checked->rulesets) {
+            ruleset_info info{rs.name, rs.title, rs.extends, {}};
+            for (const auto& s : data_.checked->services)
+                if (s.at.ruleset == static_cast<int>(&rs - data_.checked->rulesets.data())) info.services.push_back(s.name);
+            infos_.push_back(std::move(info));
+        }
+        ruleset_index_ = ruleset;
+    }
+
+    const std::vector<ruleset_info>& rulesets() const override { return infos_; }
+    const std::string& ruleset() const override { return ruleset_; }
+
+    profile_result load_profile(std::shared_ptr<const source_file> text, const profile_options& options) const override {
+        return data::load_profile(*data_.checked, ruleset_index_, std::move(text), options);
+    }
+
+    evaluation evaluate(const profile& p, const eval_options& options) const override {
+        evaluation out;
+        out.ruleset = ruleset_;
+        out.entity = data_.checked->records[p.entity].name;
+        out.as_of = options.as_of;
+        std::int64_t as_of = detail::days_from_civil(options.as_of.year, options.as_of.month, options.as_of.day);
+        for (const auto& s : data_.services) {
+            if (s.record != p.entity) continue;
+            if (!options.services.empty() &&
+                std::find(options.services.begin(), options.services.end(), s.id) == options.services.end())
+                continue;
+            eval::evaluator ev(data_, as_of, true);
+            out.services.push_back(evaluate_service(s, p, ev));
+        }
+        return out;
+    }
+
+private:
+    compiled::program_data data_;
+    std::string ruleset_;
+    int ruleset_index_ = -1;
+    std::vector<ruleset_info> infos_;
+
+    std::string text_of(const compiled::node& n) const {
+        const auto& src = data_.sources[n.source];
+        std::string text(src->slice(n.where));
+        // One line: fold runs of white space (conditions may span lines).
+        std::string out;
+        bool space = false;
+        for (char c : text) {
+            bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+            if (blank) {
+                space = !out.empty();
+                continue;
+            }
+            if (space) out += ' ';
+            space = false;
+            out += c;
+        }
+        return out;
+    }
+
+    std::string name_of(const compiled::node& n) const {
+        return n.label >= 0 ? data_.labels[static_cast<std::size_t>(n.label)] : text_of(n);
+    }
+
+    explanation explain(std::uint32_t index, eval::evaluator& ev) const {
+        const compiled::node& n = data_.nodes[index];
+        const auto& trace = ev.trace();
+        explanation e;
+        e.label = n.label >= 0 ? data_.labels[static_cast<std::size_t>(n.label)] : "";
+        e.text = text_of(n);
+        e.outcome = truth_of(trace[index]);
+        switch (n.code) {
+            case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge:
+                e.observed = ev.format(trace[n.a]);
+                e.expected = ev.format(trace[n.b]);
+                break;
+            case op::between:
+                e.observed = ev.format(trace[n.a]);
+                e.expected = ev.format(trace[n.b]) + " .. " + ev.format(trace[n.c]);
+                break;
+            case op::in_set:
+                e.observed = ev.format(trace[n.a]);
+                break;
+            case op::is_set:
+                e.observed = trace[n.a].kind == vk::unknown ? "unknown" : trace[n.a].kind == vk::none ? "none" : "set";
+                break;
+            case op::and_: case op::or_: case op::all_group: case op::any_group:
+                for (std::uint32_t i = 0; i < n.arg_count; ++i)
+                    e.children.push_back(explain(data_.args[n.first_arg + i], ev));
+                break;
+            default:
+                if (trace[index].kind != vk::boolean) e.observed = ev.format(trace[index]);
+        }
+        return e;
+    }
+
+    service_result evaluate_service(const compiled::service_def& s, const profile& p, eval::evaluator& ev) const {
+        service_result r;
+        r.id = s.id;
+        r.title = s.title;
+        r.layer = s.layer;
+        r.is_score = s.is_score;
+        r.citations = s.citations;
+        bool any_false = false, any_unknown = false;
+        std::set<std::string> missing;
+        for (const auto& c : s.clauses) {
+            ev.missing().clear();
+            truth t = truth_of(ev.run(c.node, p.store.root));
+            explanation e = explain(c.node, ev);
+            e.unless = c.unless;
+            bool fails = c.unless ? t == truth::yes : t == truth::no;
+            if (fails) {
+                any_false = true;
+                r.failed.push_back(name_of(data_.nodes[c.node]));
+            } else if (t == truth::unknown) {
+                any_unknown = true;
+                missing.insert(ev.missing().begin(), ev.missing().end());
+            }
+            r.conditions.push_back(std::move(e));
+        }
+        if (s.is_score) {
+            bool total_known = true;
+            value total = value::of(vk::integer, 0);
+            for (const auto& item : s.items) {
+                ev.missing().clear();
+                value v = ev.run(item.value, p.store.root);
+                if (item.cap >= 0 && v.known()) {
+                    value cap = ev.run(static_cast<std::uint32_t>(item.cap), p.store.root);
+                    if (cap.known() && (cap.kind == vk::decimal || v.kind == vk::decimal
+                                            ? (cap.kind == vk::decimal ? cap.d : cap.i) < (v.kind == vk::decimal ? v.d : v.i)
+                                            : cap.i < v.i))
+                        v = cap;
+                }
+                if (!v.known() || v.kind == vk::none) {
+                    total_known = false;
+                    missing.insert(ev.missing().begin(), ev.missing().end());
+                    r.items.push_back({item.id, item.label, ""});
+                    continue;
+                }
+                if (v.kind == vk::decimal || total.kind == vk::decimal)
+                    total = value::decimal((total.kind == vk::decimal ? total.d : total.i) +
+                                           (v.kind == vk::decimal ? v.d : v.i));
+                else
+                    total.i += v.i;
+                r.items.push_back({item.id, item.label, ev.format(v)});
+            }
+            value threshold = s.threshold >= 0 ? ev.run(static_cast<std::uint32_t>(s.threshold), p.store.root) : value();
+            r.threshold = threshold.known() ? ev.format(threshold) : "";
+            r.total = total_known ? ev.format(total) : "";
+            if (total_known && threshold.known()) {
+                double t = total.kind == vk::decimal ? total.d : static_cast<double>(total.i);
+                double need = threshold.kind == vk::decimal ? threshold.d : static_cast<double>(threshold.i);
+                if (t < need) {
+                    any_false = true;
+                    r.failed.push_back("积分达到" + r.threshold + "分 (points " + r.total + " < " + r.threshold + ")");
+                }
+            } else {
+                any_unknown = true;
+            }
+        }
+        r.outcome = any_false ? verdict::not_eligible : any_unknown ? verdict::undetermined : verdict::eligible;
+        if (r.outcome == verdict::undetermined) r.missing.assign(missing.begin(), missing.end());
+        return r;
+    }
+};
+
+}  // namespace
+
+compile_result compile(const std::vector<std::shared_ptr<const source_file>>& sources, const check_options& options,
+                       const std::string& ruleset) {
+    compile_result result;
+    auto program = std::make_shared<sema::program_data>();
+    program->files.reserve(sources.size());
+    for (const auto& src : sources) program->files.push_back(parser::parse_file(src, options, result.diags));
+    sema::check_program(*program, options, result.diags);
+    if (!result.diags.has_errors()) {
+        // The ruleset to evaluate: the one named, or the only one no other extends.
+        std::vector<int> leaves;
+        int named = -1;
+        for (std::size_t i = 0; i < program->rulesets.size(); ++i) {
+            bool extended = false;
+            for (const auto& other : program->rulesets)
+                if (other.parent == static_cast<int>(i)) extended = true;
+            if (!extended) leaves.push_back(static_cast<int>(i));
+            if (program->rulesets[i].name == ruleset) named = static_cast<int>(i);
+        }
+        std::string names;
+        for (int l : leaves) names += (names.empty() ? "" : ", ") + program->rulesets[l].name;
+        if (!ruleset.empty() && named < 0) {
+            result.diags.error("E801", "no ruleset named '" + ruleset + "' (loaded: " + names + ")");
+        } else if (ruleset.empty() && leaves.size() != 1) {
+            result.diags.error("E801", leaves.empty() ? "no ruleset to evaluate"
+                                                      : "several rulesets could be evaluated (" + names +
+                                                            "); choose one with --ruleset");
+        } else {
+            result.program = std::make_shared<compiled_program>(program, named >= 0 ? named : leaves.front());
+        }
+    }
+    result.diags.sort();
+    return result;
+}
+
+// ---- rendering -------------------------------------------------------------------
+
+namespace {
+
+const char* mark(truth t, bool unless) {
+    if (t == truth::unknown) return "?";
+    return (t == truth::yes) != unless ? "✓" : "✗";
+}
+
+const char* mark(verdict v) {
+    return v == verdict::eligible ? "✓" : v == verdict::not_eligible ? "✗" : "?";
+}
+
+const char* verdict_words(verdict v) {
+    return v == verdict::eligible ? "eligible 符合" : v == verdict::not_eligible ? "not eligible 不符合" : "undetermined 待定";
+}
+
+void explain_text(std::string& out, const explanation& e, int depth, bool recurse = true) {
+    out += std::string(static_cast<std::size_t>(depth) * 2 + 4, ' ');
+    out += mark(e.outcome, e.unless);
+    out += ' ';
+    if (e.unless) out += "unless ";
+    // A label says what a condition means; long source text only in JSON.
+    if (e.label.empty()) out += e.text;
+    else out += e.text.size() <= 72 ? e.label + "  [" + e.text + "]" : e.label;
+    if (!e.observed.empty()) {
+        out += "  (" + e.observed;
+        if (!e.expected.empty()) out += " vs " + e.expected;
+        out += ")";
+    }
+    out += '\n';
+    if (recurse)
+        for (const auto& c : e.children) explain_text(out, c, depth + 1);
+}
+
+void json_strings(std::string& out, const std::vector<std::string>& list) {
+    out += '[';
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        if (i) out += ',';
+        detail::append_json_string(out, list[i]);
+    }
+    out += ']';
+}
+
+void json_explanation(std::string& out, const explanation& e) {
+    out += "{\"label\":";
+    detail::append_json_string(out, e.label);
+    out += ",\"text\":";
+    detail::append_json_string(out, e.text);
+    out += ",\"value\":\"";
+    out += to_string(e.outcome);
+    out += "\"";
+    if (e.unless) out += ",\"unless\":true";
+    if (!e.observed.empty()) {
+        out += ",\"observed\":";
+        detail::append_json_string(out, e.observed);
+    }
+    if (!e.expected.empty()) {
+        out += ",\"expected\":";
+        detail::append_json_string(out, e.expected);
+    }
+    if (!e.children.empty()) {
+        out += ",\"children\":[";
+        for (std::size_t i = 0; i < e.children.size(); ++i) {
+            if (i) out += ',';
+            json_explanation(out, e.children[i]);
+        }
+        out += ']';
+    }
+    out += '}';
+}
+
+}  // namespace
+
+std::string render_text(const evaluation& e, bool explain) {
+    std::string out = e.ruleset + " · " + e.entity + " · as of " + to_string(e.as_of) + "\n\n";
+    for (const auto& s : e.services) {
+        out += std::string(mark(s.outcome)) + " " + s.title + " (" + s.id + "): " + verdict_words(s.outcome);
+        if (s.is_score) {
+            out += "  points " + (s.total.empty() ? std::string("unknown") : s.total) + " / " +
+                   (s.threshold.empty() ? std::string("unknown") : s.threshold);
+        }
+        out += "\n";
+        if (explain) {
+            for (const auto& c : s.conditions) explain_text(out, c, 0);
+            for (const auto& i : s.items)
+                out += "    · " + (i.label.empty() ? i.id : i.label) + ": " + (i.points.empty() ? "unknown" : i.points) +
+                       "\n";
+            for (const auto& c : s.citations) out += "    cites " + c + "\n";
+        } else {
+            // The conditions that decided against the service, or left it open.
+            for (const auto& c : s.conditions) {
+                bool fails = c.unless ? c.outcome == truth::yes : c.outcome == truth::no;
+                if (fails || (s.outcome == verdict::undetermined && c.outcome == truth::unknown))
+                    explain_text(out, c, 0, false);
+            }
+            if (s.is_score && s.outcome == verdict::not_eligible && !s.failed.empty() &&
+                s.failed.back().rfind("积分", 0) == 0)
+                out += "    ✗ " + s.failed.back() + "\n";
+        }
+        if (!s.missing.empty()) {
+            out += "    missing:";
+            for (const auto& m : s.missing) out += " " + m;
+            out += "\n";
+        }
+    }
+    return out;
+}
+
+std::string render_json(const evaluation& e) {
+    std::string out = "{\"ruleset\":";
+    detail::append_json_string(out, e.ruleset);
+    out += ",\"entity\":";
+    detail::append_json_string(out, e.entity);
+    out += ",\"as_of\":\"" + to_string(e.as_of) + "\"";
+    for (bool scores : {false, true}) {
+        out += scores ? ",\"scores\":[" : ",\"services\":[";
+        bool first = true;
+        for (const auto& s : e.services) {
+            if (s.is_score != scores) continue;
+            if (!first) out += ',';
+            first = false;
+            out += "{\"id\":";
+            detail::append_json_string(out, s.id);
+            out += ",\"title\":";
+            detail::append_json_string(out, s.title);
+            out += ",\"verdict\":\"";
+            out += to_string(s.outcome);
+            out += "\",\"layer\":";
+            detail::append_json_string(out, s.layer);
+            if (scores) {
+                out += ",\"value\":" + (s.total.empty() ? std::string("null") : "\"" + s.total + "\"");
+                out += ",\"threshold\":" + (s.threshold.empty() ? std::string("null") : "\"" + s.threshold + "\"");
+                out += ",\"items\":[";
+                for (std::size_t i = 0; i < s.items.size(); ++i) {
+                    if (i) out += ',';
+                    out += "{\"id\":";
+                    detail::append_json_string(out, s.items[i].id);
+                    out += ",\"label\":";
+                    detail::append_json_string(out, s.items[i].label);
+                    out += ",\"points\":";
+                    if (s.items[i].points.empty()) out += "null";
+                    else detail::append_json_string(out, s.items[i].points);
+                    out += '}';
+                }
+                out += ']';
+            }
+            out += ",\"failed\":";
+            json_strings(out, s.failed);
+            out += ",\"missing\":";
+            json_strings(out, s.missing);
+            out += ",\"citations\":";
+            json_strings(out, s.citations);
+            out += ",\"explanation\":[";
+            for (std::size_t i = 0; i < s.conditions.size(); ++i) {
+                if (i) out += ',';
+                json_explanation(out, s.conditions[i]);
+            }
+            out += "]}";
+        }
+        out += ']';
+    }
+    out += "}\n";
+    return out;
+}
+
+}  // namespace entitle

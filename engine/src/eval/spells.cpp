@@ -1,0 +1,82 @@
+#include "eval/spells.hpp"
+
+#include "common/calendar.hpp"
+
+#include <algorithm>
+
+namespace entitle::eval {
+
+std::vector<span_days> merge_spells(std::vector<span_days> spells, std::int64_t at) {
+    std::vector<span_days> out;
+    for (auto& s : spells) {
+        s.end = std::min(s.end, at + 1);
+        if (s.end > s.from) out.push_back(s);
+    }
+    std::sort(out.begin(), out.end(), [](const span_days& a, const span_days& b) { return a.from < b.from; });
+    std::vector<span_days> merged;
+    for (const auto& s : out) {
+        if (!merged.empty() && s.from <= merged.back().end)
+            merged.back().end = std::max(merged.back().end, s.end);
+        else
+            merged.push_back(s);
+    }
+    return merged;
+}
+
+std::int64_t total_months(const std::vector<span_days>& merged) {
+    std::int64_t total = 0;
+    for (const auto& s : merged) total += detail::months_between(s.from, s.end);
+    return total;
+}
+
+namespace {
+// Runs of merged spells whose gaps are at most `gap_months`: [first, last] indexes.
+template <typename F>
+void for_each_bridged_run(const std::vector<span_days>& merged, std::int64_t gap_months, F f) {
+    std::size_t first = 0;
+    for (std::size_t i = 1; i <= merged.size(); ++i) {
+        bool bridged = i < merged.size() && merged[i].from <= detail::add_months(merged[i - 1].end, gap_months);
+        if (!bridged) {
+            if (!merged.empty()) f(first, i - 1);
+            first = i;
+        }
+    }
+}
+}  // namespace
+
+std::int64_t longest_run_months(const std::vector<span_days>& merged, std::int64_t gap_months) {
+    std::int64_t best = 0;
+    for_each_bridged_run(merged, gap_months, [&](std::size_t a, std::size_t b) {
+        std::int64_t months = 0;
+        for (std::size_t k = a; k <= b; ++k) months += detail::months_between(merged[k].from, merged[k].end);
+        best = std::max(best, months);
+    });
+    return best;
+}
+
+std::int64_t months_within(const std::vector<span_days>& merged, std::int64_t window_months, std::int64_t at) {
+    std::int64_t window_start = detail::add_months(at + 1, -window_months);
+    std::int64_t total = 0;
+    for (const auto& s : merged) {
+        std::int64_t from = std::max(s.from, window_start);
+        if (s.end > from) total += detail::months_between(from, s.end);
+    }
+    return total;
+}
+
+std::optional<std::int64_t> run_start(const std::vector<span_days>& merged, std::int64_t gap_months,
+                                      std::int64_t at) {
+    std::optional<std::int64_t> start;
+    for_each_bridged_run(merged, gap_months, [&](std::size_t a, std::size_t b) {
+        if (merged[a].from <= at && at < merged[b].end) start = merged[a].from;
+    });
+    return start;
+}
+
+bool holds(const std::vector<span_days>& merged, std::int64_t at) {
+    for (const auto& s : merged)
+        if (s.from <= at && at < s.end) return true;
+    return false;
+}
+
+}  // namespace entitle::eval

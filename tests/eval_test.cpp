@@ -1,0 +1,312 @@
+// Evaluator tests: calendar and spell built-ins at their edges, Kleene truth
+// tables, typed profile loading and its errors, and golden verdicts for the
+// example profiles.
+#include "golden.hpp"
+
+#include "common/calendar.hpp"
+#include "eval/spells.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+namespace fs = std::filesystem;
+using namespace entitle;
+using entitle::detail::days_from_civil;
+
+namespace {
+
+long long day(int y, int m, int d) { return days_from_civil(y, m, d); }
+
+std::shared_ptr<const program> compile_text(const std::string& rules) {
+    auto result = compile({std::make_shared<source_file>("t.rules", rules)});
+    INFO(render_text(result.diags));
+    REQUIRE(result.program);
+    return result.program;
+}
+
+profile_result load(const program& p, const std::string& text) {
+    return p.load_profile(std::make_shared<source_file>("p.yaml", text));
+}
+
+// Evaluates `condition` over a Person profile and returns the verdict.
+verdict verdict_of(const program& p, const std::string& facts, civil_date as_of = {2025, 9, 1}) {
+    auto prof = load(p, "entity: Person\nfacts:\n" + facts);
+    INFO(render_text(prof.diags));
+    REQUIRE(prof.value);
+    auto e = p.evaluate(*prof.value, {as_of, {}});
+    REQUIRE(e.services.size() == 1);
+    return e.services[0].outcome;
+}
+
+}  // namespace
+
+TEST_CASE("calendar arithmetic", "[eval][calendar]") {
+    using namespace entitle::detail;
+    CHECK(months_between(day(2024, 1, 15), day(2024, 7, 15)) == 6);
+    CHECK(months_between(day(2024, 1, 15), day(2024, 7, 14)) == 5);
+    CHECK(months_between(day(2024, 1, 31), day(2024, 2, 29)) == 1);  // month end
+    CHECK(months_between(day(2024, 1, 31), day(2024, 2, 28)) == 0);
+    CHECK(months_between(day(2024, 3, 1), day(2024, 1, 1)) == -2);
+    CHECK(add_months(day(2024, 1, 31), 1) == day(2024, 2, 29));
+    CHECK(add_months(day(2023, 1, 31), 1) == day(2023, 2, 28));
+    CHECK(add_months(day(2024, 3, 15), -15) == day(2022, 12, 15));
+    CHECK(age_on(day(2000, 2, 29), day(2018, 2, 28)) == 18);  // leap-day birthday
+    CHECK(age_on(day(2000, 2, 29), day(2018, 2, 27)) == 17);
+    CHECK(age_on(day(2019, 8, 31), day(2025, 8, 31)) == 6);
+    CHECK(age_on(day(2019, 9, 1), day(2025, 8, 31)) == 5);
+    auto c = civil_from_days(day(2000, 2, 29));
+    CHECK((c.year == 2000 && c.month == 2 && c.day == 29));
+}
+
+TEST_CASE("spell built-ins at their edges", "[eval][spells]") {
+    using eval::span_days;
+    auto spell = [](long long from, long long to_inclusive) { return span_days{from, to_inclusive + 1}; };
+    auto at = day(2025, 6, 30);
+    SECTION("total months, clipped at the reference day") {
+        auto m = eval::merge_spells({spell(day(2024, 1, 1), day(2024, 12, 31)), spell(day(2025, 1, 1), day(2026, 1, 1))}, at);
+        REQUIRE(m.size() == 1);  // touching spells merge
+        CHECK(eval::total_months(m) == 18);
+    }
+    SECTION("a run ending on the as-of day counts that day") {
+        auto m = eval::merge_spells({spell(day(2025, 1, 1), at)}, at);
+        CHECK(eval::total_months(m) == 6);
+        CHECK(eval::holds(m, at));
+        CHECK_FALSE(eval::holds(m, at + 1));
+    }
+    SECTION("overlapping spells count once") {
+        auto m = eval::merge_spells({spell(day(2024, 1, 1), day(2024, 6, 30)), spell(day(2024, 4, 1), day(2024, 12, 31))}, at);
+        CHECK(eval::total_months(m) == 12);
+    }
+    SECTION("gaps of exactly G months are bridged, longer ones are not") {
+        // Jan-Mar 2024, then from 1 July 2024: a gap of exactly 3 months.
+        std::vector<span_days> s{spell(day(2024, 1, 1), day(2024, 3, 31)), spell(day(2024, 7, 1), day(2024, 12, 31))};
+        auto m = eval::merge_spells(s, at);
+        CHECK(eval::longest_run_months(m, 3) == 9);
+        CHECK(eval::longest_run_months(m, 2) == 6);
+        CHECK(eval::run_start(m, 3, day(2024, 10, 1)) == day(2024, 1, 1));
+        CHECK(eval::run_start(m, 2, day(2024, 10, 1)) == day(2024, 7, 1));
+        CHECK_FALSE(eval::run_start(m, 2, day(2024, 5, 1)));
+    }
+    SECTION("a gap ages out of a last-N-months window") {
+        std::vector<span_days> s{spell(day(2023, 1, 1), day(2024, 6, 30)), spell(day(2024, 10, 1), day(2025, 6, 30))};
+        auto m = eval::merge_spells(s, at);
+        CHECK(eval::months_within(m, 12, at) == 9);   // Jul-Sep 2024 missing
+        CHECK(eval::months_within(m, 9, at) == 9);    // the gap is just outside
+        CHECK(eval::months_within(m, 24, at) == 21);
+    }
+    SECTION("leap days") {
+        auto leap = day(2024, 2, 29);
+        auto m = eval::merge_spells({spell(day(2023, 2, 28), leap)}, leap);
+        CHECK(eval::total_months(m) == 12);
+        CHECK(eval::holds(m, leap));
+    }
+    SECTION("nothing after the reference day counts") {
+        auto m = eval::merge_spells({spell(day(2026, 1, 1), day(2026, 12, 31))}, at);
+        CHECK(m.empty());
+        CHECK(eval::total_months(m) == 0);
+    }
+}
+
+TEST_CASE("three-valued logic follows Kleene's tables", "[eval][kleene]") {
+    auto p = compile_text(
+        "ruleset t\nentity Person { a: bool  b: bool }\n"
+        "service and_ \"a and b\" for Person\n  requires a and b\n"
+        "service or_ \"a or b\" for Person\n  requires a or b\n"
+        "service not_ \"not a\" for Person\n  requires not a\n"
+        "service unless_ \"unless a\" for Person\n  requires true or b\n  unless a\n");
+    std::map<std::string, std::string> facts = {{"T", "true"}, {"F", "false"}};
+    auto render = [&](const std::string& a, const std::string& b) {
+        std::string out;
+        if (a != "U") out += "  a: " + facts[a] + "\n";
+        if (b != "U") out += "  b: " + facts[b] + "\n";
+        return out.empty() ? std::string("  {}\n") : out;
+    };
+    struct row {
+        const char *a, *b, *and_, *or_, *not_, *unless_;
+    };
+    // E = eligible, N = not eligible, U = undetermined
+    const row rows[] = {
+        {"T", "T", "E", "E", "N", "N"}, {"T", "F", "N", "E", "N", "N"}, {"T", "U", "U", "E", "N", "N"},
+        {"F", "T", "N", "E", "E", "E"}, {"F", "F", "N", "N", "E", "E"}, {"F", "U", "N", "U", "E", "E"},
+        {"U", "T", "U", "E", "U", "U"}, {"U", "F", "N", "U", "U", "U"}, {"U", "U", "U", "U", "U", "U"},
+    };
+    auto code = [](verdict v) { return v == verdict::eligible ? "E" : v == verdict::not_eligible ? "N" : "U"; };
+    for (const auto& r : rows) {
+        INFO("a=" << r.a << " b=" << r.b);
+        auto prof = load(*p, "entity: Person\nfacts:\n" + render(r.a, r.b));
+        REQUIRE(prof.value);
+        auto e = p->evaluate(*prof.value, {{2025, 1, 1}, {}});
+        std::map<std::string, std::string> got;
+        for (auto& s : e.services) got[s.id] = code(s.outcome);
+        CHECK(got["and_"] == r.and_);
+        CHECK(got["or_"] == r.or_);
+        CHECK(got["not_"] == r.not_);
+        CHECK(got["unless_"] == r.unless_);
+    }
+}
+
+TEST_CASE("undetermined verdicts name the missing facts; failures name the condition", "[eval]") {
+    auto p = compile_text(
+        "ruleset t\nrecord Child { birth_date: date }\n"
+        "entity Person { birth_date: date  pension: spells  children: list of Child  housing: optional Child }\n"
+        "service s \"s\" for Person\n"
+        "  requires age(birth_date) >= 18 \"成年\"\n"
+        "  requires total(pension) >= 12 months \"缴费满一年\"\n"
+        "  requires any c in children: age(c.birth_date) < 16 \"有未成年子女\"\n");
+    auto prof = load(*p, "entity: Person\nfacts:\n  birth_date: 1990-01-01\n  children:\n    - {}\n");
+    REQUIRE(prof.value);
+    auto e = p->evaluate(*prof.value, {{2025, 9, 1}, {}});
+    REQUIRE(e.services.size() == 1);
+    CHECK(e.services[0].outcome == verdict::undetermined);
+    CHECK(e.services[0].missing == std::vector<std::string>{"children[1].birth_date", "pension"});
+    auto young = load(*p, "entity: Person\nfacts:\n  birth_date: 2015-01-01\n  pension: []\n  children: []\n");
+    REQUIRE(young.value);
+    auto f = p->evaluate(*young.value, {{2025, 9, 1}, {}});
+    CHECK(f.services[0].outcome == verdict::not_eligible);
+    CHECK(f.services[0].failed == std::vector<std::string>{"成年", "缴费满一年", "有未成年子女"});
+    CHECK(f.services[0].conditions[0].observed == "10");
+    CHECK(f.services[0].conditions[0].expected == "18");
+}
+
+TEST_CASE("built-ins and operators evaluate as documented", "[eval]") {
+    struct row {
+        const char* condition;
+        const char* facts;
+        verdict expected;
+    };
+    const char* schema =
+        "ruleset t\nenum E { a, b }\nrecord C { from: date  to: optional date  base: money }\n"
+        "entity Person { d: date  n: int  x: decimal  m: money  e: E  s: spells  cs: list of C  w: duration  o: optional C }\n"
+        "param p.min: duration = 6 months\n"
+        "table t1: int -> int { .. 17: 0  18 .. 55: 30  56 ..: 5 }\n"
+        "table t2: E -> int { a: 1  b: 2 }\n"
+        "service s \"s\" for Person\n  requires ";
+    const row rows[] = {
+        {"age(d) = 25", "  d: 2000-09-01\n", verdict::eligible},
+        {"age(d) = 25", "  d: 2000-09-02\n", verdict::not_eligible},
+        {"age(d, date(year(as_of), 8, 31)) = 6", "  d: 2019-08-31\n", verdict::eligible},
+        {"months_between(d, as_of) = 3 months", "  d: 2025-05-31\n", verdict::eligible},
+        {"d + 1 year = 2025-02-28", "  d: 2024-02-29\n", verdict::eligible},
+        {"n * 2 + 1 = 7 and n / 2 = 1.5", "  n: 3\n", verdict::eligible},
+        {"x * 10 = 8 and floor(x * 10 + 0.5) = 8 and round(x) = 1", "  x: 0.8\n", verdict::eligible},
+        {"m * 2 = 6000 yuan and m / 3000 yuan = 1", "  m: 3000\n", verdict::eligible},
+        {"min(n, 30) = 3 and max(n, 30) = 30", "  n: 3\n", verdict::eligible},
+        {"e in {b} and e != a and e = E.b", "  e: b\n", verdict::eligible},
+        {"e not in {a}", "  e: a\n", verdict::not_eligible},
+        {"n between 1 and 3", "  n: 3\n", verdict::eligible},
+        {"if n > 2 then n = 3 else false", "  n: 3\n", verdict::eligible},
+        {"(if n > 2 then 1 else 1) = 1", "  {}\n", verdict::eligible},  // both branches agree
+        {"t1(n) = 30 and t1(56) = 5 and t1(17) = 0 and t2(e) = 2", "  n: 55\n  e: b\n", verdict::eligible},
+        {"total(s) = 12 months", "  s: [{from: 2024-09-01}]\n", verdict::eligible},
+        {"total(s, 2024-12-31) = 4 months", "  s: [{from: 2024-09-01}]\n", verdict::eligible},
+        {"within(s, 12 months) >= param p.min", "  s: [{from: 2024-01-01, to: 2025-03-01}]\n", verdict::eligible},
+        {"holds(s) and not holds(s, 2020-01-01)", "  s: [{from: 2024-01-01}]\n", verdict::eligible},
+        {"run_start(s, 0 months) = 2024-01-01", "  s: [{from: 2024-01-01}]\n", verdict::eligible},
+        {"run_start(s, 0 months) is missing", "  s: [{from: 2020-01-01, to: 2020-12-31}]\n", verdict::eligible},
+        {"total(cs) = 3 months and (sum c in cs: c.base) = 500 yuan",
+         "  cs: [{from: 2025-07-01, base: 200}, {from: 2025-05-01, to: 2025-05-31, base: 300}]\n", verdict::eligible},
+        {"count c in cs: c.base > 250 yuan = 1", "  cs: [{from: 2025-07-01, base: 200}, {from: 2025-05-01, base: 300}]\n",
+         verdict::eligible},
+        {"size(cs) = 0 and not (any c in cs: true) and (all c in cs: false)", "  cs: []\n", verdict::eligible},
+        {"o is set", "  o: null\n", verdict::not_eligible},
+        {"o is missing", "  o: null\n", verdict::eligible},
+        {"o is set", "  {}\n", verdict::undetermined},
+        {"w >= 2 years", "  w: 24 months\n", verdict::eligible},
+        {"date(2023, 2, 29) is missing", "  {}\n", verdict::eligible},
+    };
+    for (const auto& r : rows) {
+        INFO(r.condition << "\n" << r.facts);
+        auto p = compile_text(std::string(schema) + r.condition + "\n");
+        CHECK(verdict_of(*p, r.facts) == r.expected);
+    }
+}
+
+TEST_CASE("malformed profiles are reported with field path and position", "[eval][profile]") {
+    auto p = compile_text(
+        "ruleset t\nenum E { alpha, beta }\nrecord Child { birth_date: date }\n"
+        "entity Person { d: date  n: int  m: money  e: E  s: spells  kids: list of Child  o: optional Child  w: duration }\n"
+        "service s \"s\" for Person\n  requires n > 0\n");
+    struct row {
+        const char* text;
+        const char* expected;
+    };
+    const row rows[] = {
+        {"entity: Person\nfacts:\n  kids:\n    - birth_date: six\n",
+         "p.yaml:4:19: error[E703]: kids[1].birth_date: expected a date (YYYY-MM-DD), got \"six\""},
+        {"entity: Person\nfacts:\n  d: 2023-02-29\n", "d: expected a date (YYYY-MM-DD), got \"2023-02-29\""},
+        {"entity: Person\nfacts:\n  nn: 1\n", "p.yaml:3:3: error[E702]: nn: unknown field of Person; did you mean 'n'?"},
+        {"entity: Person\nfacts:\n  n: 1.5\n", "n: expected a whole number, got \"1.5\""},
+        {"entity: Person\nfacts:\n  m: lots\n", "m: expected an amount in yuan"},
+        {"entity: Person\nfacts:\n  e: alhpa\n", "error[E706]: e: 'alhpa' is not a value of E; did you mean 'alpha'?"},
+        {"entity: Person\nfacts:\n  s: {from: 2020-01-01}\n", "s: expected a list, got a mapping"},
+        {"entity: Person\nfacts:\n  s: [{to: 2020-01-01, from: x}]\n", "s[1].from: expected a date"},
+        {"entity: Person\nfacts:\n  kids: [3]\n", "kids[1]: expected a mapping of Child fields, got \"3\""},
+        {"entity: Person\nfacts:\n  n: null\n", "error[E705]: n: null is only allowed for optional fields"},
+        {"entity: Person\nfacts:\n  w: 6 weeks\n", "w: expected a duration"},
+        {"entity: Persn\nfacts: {}\n", "error[E707]: entity: unknown entity 'Persn' (the rules declare Person)"},
+        {"entity: Person\nfacts: [1, 2]\n", "expected a mapping of Person fields, got a list"},
+        {"entity: Person\nid: x\nfacts: {}\nextra: 1\n", "extra: unknown key of a profile envelope"},
+        {"entity: Person\nfacts:\n  n: [1\n", "error[E701]: not valid YAML or JSON"},
+        {"- just\n- a list\n", "a profile is a mapping of fields"},
+        {"{\"entity\": \"Person\", \"facts\": {\"n\": \"x\"}}", "p.yaml:1:37: error[E703]: n: expected a whole number, got \"x\""},
+    };
+    for (const auto& r : rows) {
+        INFO(r.text);
+        auto prof = load(*p, r.text);
+        CHECK_FALSE(prof.value);
+        CHECK_THAT(render_text(prof.diags), Catch::Contains(r.expected));
+    }
+    SECTION("all errors of a file in one run") {
+        auto prof = load(*p, "entity: Person\nfacts:\n  n: x\n  m: y\n  zz: 1\n");
+        CHECK(prof.diags.error_count() == 3);
+    }
+    SECTION("a bare profile takes the only entity services are for") {
+        auto prof = load(*p, "n: 3\n");
+        REQUIRE(prof.value);
+        CHECK(p->evaluate(*prof.value, {{2025, 1, 1}, {}}).services.at(0).outcome == verdict::eligible);
+    }
+}
+
+TEST_CASE("compile picks the ruleset to evaluate", "[eval]") {
+    auto national = std::make_shared<source_file>("n.rules", "ruleset n\nentity P { a: bool }\nservice s \"s\" for P\n  requires a\n");
+    auto a = std::make_shared<source_file>("a.rules", "ruleset a extends n\n");
+    auto b = std::make_shared<source_file>("b.rules", "ruleset b extends n\n");
+    CHECK(compile({national}).program->ruleset() == "n");
+    CHECK(compile({national, a}).program->ruleset() == "a");
+    auto both = compile({national, a, b});
+    CHECK_FALSE(both.program);
+    CHECK_THAT(render_text(both.diags), Catch::Contains("several rulesets could be evaluated (a, b)"));
+    CHECK(compile({national, a, b}, {}, "b").program->ruleset() == "b");
+    CHECK_THAT(render_text(compile({national}, {}, "zz").diags), Catch::Contains("no ruleset named 'zz'"));
+}
+
+TEST_CASE("example profiles evaluate to their golden verdicts", "[eval][golden]") {
+    auto loaded = load_rule_files({"rules"});
+    auto compiled = compile(loaded.files);
+    REQUIRE(compiled.program);
+    std::vector<fs::path> profiles;
+    for (auto& e : fs::directory_iterator("examples/profiles")) profiles.push_back(e.path());
+    std::sort(profiles.begin(), profiles.end());
+    REQUIRE(profiles.size() >= 6);
+    std::map<verdict, int> seen;
+    for (const auto& path : profiles) {
+        INFO(path.generic_string());
+        auto prof = compiled.program->load_profile(
+            std::make_shared<source_file>(path.generic_string(), testing::read_text(path)));
+        INFO(render_text(prof.diags));
+        REQUIRE(prof.value);
+        REQUIRE(prof.as_of);
+        auto e = compiled.program->evaluate(*prof.value, {*prof.as_of, {}});
+        for (auto& s : e.services) ++seen[s.outcome];
+        std::string json = render_json(e) + "\n" + render_text(e, true);
+        auto golden = fs::path("tests/eval") / (path.stem().string() + ".golden");
+        auto mismatch = testing::golden_mismatch(golden, json);
+        CHECK_FALSE(mismatch);
+        if (mismatch) CHECK(*mismatch == json);
+    }
+    // The examples show every kind of verdict.
+    CHECK(seen[verdict::eligible] > 0);
+    CHECK(seen[verdict::not_eligible] > 0);
+    CHECK(seen[verdict::undetermined] > 0);
+}
