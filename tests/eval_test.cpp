@@ -310,3 +310,47 @@ TEST_CASE("example profiles evaluate to their golden verdicts", "[eval][golden]"
     CHECK(seen[verdict::not_eligible] > 0);
     CHECK(seen[verdict::undetermined] > 0);
 }
+
+TEST_CASE("parameter files give dated values; a city overrides its parent", "[eval][params]") {
+    auto national = std::make_shared<source_file>(
+        "n.rules",
+        "ruleset national\nentity Person { pension: spells }\n"
+        "param school.min_pension: duration = 6 months\nparam school.other: int\n"
+        "service s \"s\" for Person\n  requires within(pension, 12 months) >= param school.min_pension \"缴费\"\n");
+    auto city = std::make_shared<source_file>("c.rules", "ruleset city extends national\n");
+    auto values = std::make_shared<source_file>(
+        "city.params.yaml",
+        "ruleset: city\nparameters:\n  school.min_pension:\n    description: 城市标准\n    reference: https://example.org\n"
+        "    values:\n      2018-01-01: 6 months\n      2025-07-01: 12 months\n      2027-01-01: null\n");
+    auto compiled = compile({national, city, values});
+    INFO(render_text(compiled.diags));
+    REQUIRE(compiled.program);
+    CHECK(compiled.program->ruleset() == "city");
+    // Nine months of contributions in the last year.
+    auto prof = compiled.program->load_profile(
+        std::make_shared<source_file>("p.yaml", "entity: Person\nfacts:\n  pension: [{from: 2024-10-01}]\n"));
+    REQUIRE(prof.value);
+    auto at = [&](civil_date d) { return compiled.program->evaluate(*prof.value, {d, {}}).services.at(0); };
+    auto before = at({2025, 6, 30});
+    CHECK(before.outcome == verdict::eligible);
+    REQUIRE(before.parameters.size() == 1);
+    CHECK(before.parameters[0].value == "6 months");
+    CHECK(before.parameters[0].since == "2018-01-01");
+    CHECK(before.parameters[0].layer == "city");
+    auto after = at({2025, 7, 1});
+    CHECK(after.outcome == verdict::not_eligible);
+    CHECK(after.parameters[0].value == "12 months");
+    CHECK(after.parameters[0].since == "2025-07-01");
+    // Before the city's first value: the national default.
+    auto early = at({2017, 6, 1});
+    CHECK(early.parameters[0].since == "default");
+    CHECK(early.parameters[0].layer == "national");
+    // A value ended with null: the parameter is unknown, the verdict open.
+    auto ended = at({2027, 3, 1});
+    CHECK(ended.outcome == verdict::undetermined);
+    CHECK(ended.missing == std::vector<std::string>{"parameter school.min_pension"});
+    // Values for a ruleset that is not loaded are an error.
+    auto alone = compile({national, values}, {}, "national");
+    CHECK_FALSE(alone.program);  // the values name a ruleset that is not loaded
+    CHECK_THAT(render_text(alone.diags), Catch::Contains("E902"));
+}

@@ -86,7 +86,7 @@ contains child-alone err "entitle check rules/"
 
 # A file named twice (directly and through its folder) is read once.
 expect named-twice 0 -- "$entitle" check rules/ rules/national/schooling.rules
-contains named-twice out "ok: 4 files"
+contains named-twice out "ok: 5 files"
 
 # Warnings alone do not fail the run.
 expect warnings-only 0 -- "$entitle" check tests/check/W002-unused-define.rules

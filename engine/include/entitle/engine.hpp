@@ -62,6 +62,14 @@ struct explanation {
     std::vector<explanation> children;
 };
 
+// A parameter value a verdict used, and where it came from.
+struct parameter_use {
+    std::string name;
+    std::string value;  // "unknown" when no value is in force
+    std::string since;  // the date the value applies from, or "default"
+    std::string layer;  // the ruleset that gives the value
+};
+
 struct score_item_result {
     std::string id, label;
     std::string points;  // empty when unknown
@@ -75,6 +83,7 @@ struct service_result {
     std::vector<std::string> failed;   // labels (or source text) of the conditions that failed
     std::vector<std::string> missing;  // field paths whose absence leaves the verdict open
     std::vector<std::string> citations;
+    std::vector<parameter_use> parameters;
     std::vector<explanation> conditions;
     // Scores only:
     std::string total, threshold;  // empty when unknown

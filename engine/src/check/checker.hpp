@@ -146,3 +146,17 @@ struct program_data {
 void check_program(program_data& out, const check_options& options, diagnostics& diags);
 
 }  // namespace entitle::sema
+
+namespace entitle::data {
+struct parameter_store;
+}
+
+namespace entitle::sema {
+
+// The whole front end: parses the `.rules` sources, checks them, then reads
+// the `.params.yaml` sources against the checked declarations.
+std::shared_ptr<program_data> front_end(const std::vector<std::shared_ptr<const source_file>>& sources,
+                                        const check_options& options, diagnostics& diags,
+                                        data::parameter_store& parameters);
+
+}  // namespace entitle::sema

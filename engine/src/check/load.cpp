@@ -3,6 +3,7 @@
 #include <entitle/ruleset.hpp>
 
 #include "check/checker.hpp"
+#include "data/params.hpp"
 #include "parser/parse.hpp"
 
 #include <algorithm>
@@ -68,7 +69,9 @@ loaded_sources load_rule_files(const std::vector<std::string>& paths, const chec
             std::vector<fs::path> found;
             for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
                  it.increment(ec))
-                if (it->is_regular_file() && it->path().extension() == ".rules") found.push_back(it->path());
+                if (it->is_regular_file() &&
+                    (it->path().extension() == ".rules" || data::is_parameter_file(it->path().filename().string())))
+                    found.push_back(it->path());
             std::sort(found.begin(), found.end());
             if (found.empty()) out.diags.error("E001", "no .rules files in " + p);
             for (auto& f : found) read_one(f, options, out, seen);
@@ -81,12 +84,26 @@ loaded_sources load_rule_files(const std::vector<std::string>& paths, const chec
     return out;
 }
 
+std::shared_ptr<sema::program_data> sema::front_end(const std::vector<std::shared_ptr<const source_file>>& sources,
+                                                    const check_options& options, diagnostics& diags,
+                                                    data::parameter_store& parameters) {
+    auto program = std::make_shared<sema::program_data>();
+    std::vector<std::shared_ptr<const source_file>> parameter_files;
+    program->files.reserve(sources.size());
+    for (const auto& src : sources) {
+        if (data::is_parameter_file(src->name())) parameter_files.push_back(src);
+        else program->files.push_back(parser::parse_file(src, options, diags));
+    }
+    sema::check_program(*program, options, diags);
+    // Parameter values are checked against declarations that checked clean.
+    if (!diags.has_errors()) data::load_parameter_files(*program, parameter_files, parameters, diags);
+    return program;
+}
+
 check_result check(const std::vector<std::shared_ptr<const source_file>>& sources, const check_options& options) {
     check_result result;
-    auto program = std::make_shared<sema::program_data>();
-    program->files.reserve(sources.size());
-    for (const auto& src : sources) program->files.push_back(parser::parse_file(src, options, result.diags));
-    sema::check_program(*program, options, result.diags);
+    data::parameter_store parameters;
+    auto program = sema::front_end(sources, options, result.diags, parameters);
     result.diags.sort();
     if (!result.diags.has_errors()) result.rules = std::make_shared<checked_rulebook>(program);
     return result;

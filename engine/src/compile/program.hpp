@@ -23,7 +23,7 @@ namespace entitle::compiled {
 enum class op : std::uint8_t {
     constant,     // a: index into constants
     as_of,
-    param,        // a: index into param_values
+    param,        // a: parameter index (values are resolved per as-of date)
     subject,      // the record the expression is about
     local,        // a: quantifier variable slot
     field,        // a: record node, b: field slot
@@ -100,7 +100,7 @@ struct program_data {
     std::vector<eval::value> constants;
     std::deque<std::string> strings;  // owned text of string constants
     std::vector<std::string> labels;
-    std::vector<eval::value> param_values;
+    std::vector<eval::value> param_defaults;  // the declarations' defaults
     std::vector<table_def> tables;
     std::vector<define_def> defines;  // by sema define index
     std::vector<service_def> services;

@@ -43,8 +43,9 @@ value from_tri(tri t) { return t == tri::unknown ? value() : value::boolean(t ==
 
 }  // namespace
 
-evaluator::evaluator(const compiled::program_data& program, std::int64_t as_of, bool tracing)
-    : program_(program), as_of_(as_of), tracing_(tracing) {
+evaluator::evaluator(const compiled::program_data& program, const std::vector<value>& params, std::int64_t as_of,
+                     bool tracing)
+    : program_(program), params_(params), as_of_(as_of), tracing_(tracing) {
     locals_.resize(std::max<std::size_t>(program.locals, 1) * 4);
     if (tracing) trace_.resize(program.nodes.size());
 }
@@ -72,7 +73,13 @@ value evaluator::eval(std::uint32_t n) {
     switch (nd.code) {
         case op::constant: result = program_.constants[nd.a]; break;
         case op::as_of: result = value::of(vk::date, as_of_); break;
-        case op::param: result = program_.param_values[nd.a]; break;
+        case op::param:
+            result = params_[nd.a];
+            if (tracing_) {
+                params_read_.insert(nd.a);
+                if (!result.known()) missing_.insert("parameter " + program_.checked->params[nd.a].name);
+            }
+            break;
         case op::subject: result = subject_; break;
         case op::local: result = locals_[frame_ + nd.a]; break;
         case op::field: result = field(eval(nd.a), nd.b); break;

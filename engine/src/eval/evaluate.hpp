@@ -18,13 +18,16 @@ namespace entitle::eval {
 
 class evaluator {
 public:
-    evaluator(const compiled::program_data& program, std::int64_t as_of, bool tracing);
+    // `params`: the parameter values in force at `as_of` (by parameter index).
+    evaluator(const compiled::program_data& program, const std::vector<value>& params, std::int64_t as_of,
+              bool tracing);
 
     value run(std::uint32_t node, const value& subject);
 
     // Tracing only: last value per node, unknown facts read since reset.
     const std::vector<value>& trace() const { return trace_; }
     std::set<std::string>& missing() { return missing_; }
+    std::set<std::uint32_t>& params_read() { return params_read_; }
 
     std::string format(const value& v) const;
 
@@ -38,6 +41,7 @@ private:
     std::uint32_t arg(const compiled::node& n, std::uint32_t i) const { return program_.args[n.first_arg + i]; }
 
     const compiled::program_data& program_;
+    const std::vector<value>& params_;
     std::int64_t as_of_;
     bool tracing_;
     value subject_;
@@ -45,6 +49,7 @@ private:
     std::size_t frame_ = 0;  // where the current define's variables start in locals_
     std::vector<value> trace_;
     std::set<std::string> missing_;
+    std::set<std::uint32_t> params_read_;
 };
 
 }  // namespace entitle::eval

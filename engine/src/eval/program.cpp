@@ -5,6 +5,7 @@
 #include "common/calendar.hpp"
 #include "common/json.hpp"
 #include "compile/compile.hpp"
+#include "data/params.hpp"
 #include "data/profile.hpp"
 #include "eval/evaluate.hpp"
 #include "parser/parse.hpp"
@@ -45,15 +46,18 @@ truth truth_of(const value& v) {
 
 class compiled_program final : public program {
 public:
-    compiled_program(std::shared_ptr<sema::program_data> checked, int ruleset) {
+    compiled_program(std::shared_ptr<sema::program_data> checked, std::shared_ptr<data::parameter_store> parameters,
+                     int ruleset)
+        : parameters_(std::move(parameters)) {
         data_.checked = std::move(checked);
         ruleset_ = data_.checked->rulesets[ruleset].name;
         auto roots = compiled::compile_program(data_, ruleset);
-        // Parameter values: their defaults (constants; parameter files later).
-        eval::evaluator ev(data_, 0, false);
-        data_.param_values.resize(roots.size());
+        // The declarations' defaults are constants: evaluate them once.
+        std::vector<value> none(roots.size());
+        eval::evaluator ev(data_, none, 0, false);
+        data_.param_defaults.resize(roots.size());
         for (std::size_t i = 0; i < roots.size(); ++i)
-            if (roots[i] >= 0) data_.param_values[i] = ev.run(static_cast<std::uint32_t>(roots[i]), value());
+            if (roots[i] >= 0) data_.param_defaults[i] = ev.run(static_cast<std::uint32_t>(roots[i]), value());
         for (const auto& rs : data_.checked->rulesets) {
             ruleset_info info{rs.name, rs.title, rs.extends, {}};
             for (const auto& s : data_.checked->services)
@@ -76,22 +80,61 @@ public:
         out.entity = data_.checked->records[p.entity].name;
         out.as_of = options.as_of;
         std::int64_t as_of = detail::days_from_civil(options.as_of.year, options.as_of.month, options.as_of.day);
+        std::vector<value> params;
+        std::vector<parameter_use> provenance;
+        resolve_parameters(as_of, params, provenance);
         for (const auto& s : data_.services) {
             if (s.record != p.entity) continue;
             if (!options.services.empty() &&
                 std::find(options.services.begin(), options.services.end(), s.id) == options.services.end())
                 continue;
-            eval::evaluator ev(data_, as_of, true);
+            eval::evaluator ev(data_, params, as_of, true);
             out.services.push_back(evaluate_service(s, p, ev));
+            for (auto index : ev.params_read()) out.services.back().parameters.push_back(provenance[index]);
         }
         return out;
     }
 
 private:
+    std::shared_ptr<data::parameter_store> parameters_;
     compiled::program_data data_;
     std::string ruleset_;
     int ruleset_index_ = -1;
     std::vector<ruleset_info> infos_;
+
+    // The value of every parameter at `as_of`: from the evaluated ruleset's
+    // parameter files, else its parents', else the declaration's default.
+    void resolve_parameters(std::int64_t as_of, std::vector<value>& values, std::vector<parameter_use>& uses) const {
+        const auto& params = data_.checked->params;
+        values.assign(params.size(), value());
+        uses.assign(params.size(), {});
+        eval::evaluator formatter(data_, values, as_of, false);
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            parameter_use& use = uses[i];
+            use.name = params[i].name;
+            bool found = false;
+            for (int r = ruleset_index_; r >= 0 && !found; r = data_.checked->rulesets[r].parent) {
+                for (const auto& t : parameters_->by_param[i]) {
+                    if (t.ruleset != r) continue;
+                    const data::dated_value* in_force = nullptr;
+                    for (const auto& v : t.values)
+                        if (v.from <= as_of) in_force = &v;
+                    if (!in_force) continue;
+                    found = true;
+                    values[i] = in_force->value;
+                    auto c = detail::civil_from_days(in_force->from);
+                    use.since = to_string(civil_date{c.year, c.month, c.day});
+                    use.layer = data_.checked->rulesets[r].name;
+                }
+            }
+            if (!found && params[i].decl->default_value) {
+                values[i] = data_.param_defaults[i];
+                use.since = "default";
+                use.layer = data_.checked->rulesets[params[i].at.ruleset].name;
+            }
+            use.value = formatter.format(values[i]);
+        }
+    }
 
     std::string text_of(const compiled::node& n) const {
         const auto& src = data_.sources[n.source];
@@ -223,10 +266,8 @@ private:
 compile_result compile(const std::vector<std::shared_ptr<const source_file>>& sources, const check_options& options,
                        const std::string& ruleset) {
     compile_result result;
-    auto program = std::make_shared<sema::program_data>();
-    program->files.reserve(sources.size());
-    for (const auto& src : sources) program->files.push_back(parser::parse_file(src, options, result.diags));
-    sema::check_program(*program, options, result.diags);
+    auto parameters = std::make_shared<data::parameter_store>();
+    auto program = sema::front_end(sources, options, result.diags, *parameters);
     if (!result.diags.has_errors()) {
         // The ruleset to evaluate: the one named, or the only one no other extends.
         std::vector<int> leaves;
@@ -247,7 +288,8 @@ compile_result compile(const std::vector<std::shared_ptr<const source_file>>& so
                                                       : "several rulesets could be evaluated (" + names +
                                                             "); choose one with --ruleset");
         } else {
-            result.program = std::make_shared<compiled_program>(program, named >= 0 ? named : leaves.front());
+            result.program =
+                std::make_shared<compiled_program>(program, parameters, named >= 0 ? named : leaves.front());
         }
     }
     result.diags.sort();
@@ -343,6 +385,9 @@ std::string render_text(const evaluation& e, bool explain) {
                 out += "    · " + (i.label.empty() ? i.id : i.label) + ": " + (i.points.empty() ? "unknown" : i.points) +
                        "\n";
             for (const auto& c : s.citations) out += "    cites " + c + "\n";
+            for (const auto& p : s.parameters)
+                out += "    param " + p.name + " = " + p.value + " (" +
+                       (p.since == "default" ? std::string("default") : "since " + p.since) + ", " + p.layer + ")\n";
         } else {
             // The conditions that decided against the service, or left it open.
             for (const auto& c : s.conditions) {
@@ -407,6 +452,21 @@ std::string render_json(const evaluation& e) {
             json_strings(out, s.missing);
             out += ",\"citations\":";
             json_strings(out, s.citations);
+            out += ",\"parameters\":[";
+            for (std::size_t i = 0; i < s.parameters.size(); ++i) {
+                const auto& p = s.parameters[i];
+                if (i) out += ',';
+                out += "{\"name\":";
+                detail::append_json_string(out, p.name);
+                out += ",\"value\":";
+                detail::append_json_string(out, p.value);
+                out += ",\"since\":";
+                detail::append_json_string(out, p.since);
+                out += ",\"layer\":";
+                detail::append_json_string(out, p.layer);
+                out += '}';
+            }
+            out += ']';
             out += ",\"explanation\":[";
             for (std::size_t i = 0; i < s.conditions.size(); ++i) {
                 if (i) out += ',';
