@@ -354,3 +354,49 @@ TEST_CASE("parameter files give dated values; a city overrides its parent", "[ev
     CHECK_FALSE(alone.program);  // the values name a ruleset that is not loaded
     CHECK_THAT(render_text(alone.diags), Catch::Contains("E902"));
 }
+
+TEST_CASE("exceptions follow default logic: override, priority, conflict", "[eval][exceptions]") {
+    auto p = compile_text(
+        "ruleset t\nentity P { local: bool  points: int  banned: bool  veteran: bool }\n"
+        "service housing \"h\" for P\n  requires local \"本地户籍\"\n"
+        "exception by_points \"积分达标\" to housing\n  when points >= 120\n  then eligible\n"
+        "exception banned \"失信\" to housing over by_points\n  when banned\n  then not_eligible\n"
+        "exception veteran \"退役军人\" to housing\n  when veteran\n  then eligible\n");
+    auto run = [&](const std::string& facts) {
+        auto prof = load(*p, "entity: P\nfacts:\n" + facts);
+        INFO(render_text(prof.diags));
+        REQUIRE(prof.value);
+        return p->evaluate(*prof.value, {{2025, 1, 1}, {}}).services.at(0);
+    };
+    SECTION("no exception applies: the rule decides") {
+        auto r = run("  local: true\n  points: 0\n  banned: false\n  veteran: false\n");
+        CHECK(r.outcome == verdict::eligible);
+        CHECK(r.decided_by.empty());
+    }
+    SECTION("an exception overrides the rule") {
+        auto r = run("  local: false\n  points: 130\n  banned: false\n  veteran: false\n");
+        CHECK(r.outcome == verdict::eligible);
+        CHECK(r.decided_by == "by_points");
+        CHECK(r.failed.empty());
+    }
+    SECTION("an exception declared over another wins when both apply") {
+        auto r = run("  local: false\n  points: 130\n  banned: true\n  veteran: false\n");
+        CHECK(r.outcome == verdict::not_eligible);
+        CHECK(r.decided_by == "banned");
+        CHECK(r.failed == std::vector<std::string>{"失信"});
+    }
+    SECTION("two exceptions with no priority between them are a conflict") {
+        auto r = run("  local: false\n  points: 130\n  banned: false\n  veteran: true\n");
+        CHECK(r.outcome == verdict::undetermined);
+        CHECK_THAT(r.conflict, Catch::Contains("by_points (t), veteran (t) all apply"));
+    }
+    SECTION("an exception that may apply and would change the verdict leaves it open") {
+        auto r = run("  local: false\n  banned: false\n  veteran: false\n");
+        CHECK(r.outcome == verdict::undetermined);
+        CHECK(r.missing == std::vector<std::string>{"points"});
+    }
+    SECTION("one that may apply but agrees with the verdict changes nothing") {
+        auto r = run("  local: true\n  points: 0\n  banned: false\n");
+        CHECK(r.outcome == verdict::eligible);
+    }
+}

@@ -211,7 +211,14 @@ int run_eval(const std::vector<std::string>& args, bool explain) {
         if (!found) return usage_error("no service '" + id + "' for " + result.entity + " in ruleset " + result.ruleset, usage);
     }
     std::cout << (format == "json" ? entitle::render_json(result) : entitle::render_text(result, explain));
-    return 0;
+    // A conflict between exceptions is an error in the rules, found by evaluation.
+    int status = 0;
+    for (const auto& s : result.services)
+        if (!s.conflict.empty()) {
+            std::cerr << "entitle: error: " << s.id << ": " << s.conflict << "\n";
+            status = 1;
+        }
+    return status;
 }
 
 }  // namespace

@@ -135,5 +135,10 @@ contains eval-missing-profile err "cannot read profile no/such.yaml"
 expect eval-bad-rules 1 -- "$entitle" eval --rules tests/check/E201-unknown-field.rules --profile examples/profiles/li-household.yaml
 contains eval-bad-rules err "error[E201]"
 
+# Two exceptions that apply with no priority: an error, never a silent pick.
+expect conflict 1 -- "$entitle" eval --rules tests/cli/conflict/rules.rules --profile tests/cli/conflict/profile.yaml
+contains conflict out "? 公租房 (housing): undetermined"
+contains conflict err "error: housing: exceptions by_points (conflict), veteran (conflict) all apply"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

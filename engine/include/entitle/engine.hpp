@@ -70,6 +70,15 @@ struct parameter_use {
     std::string layer;  // the ruleset that gives the value
 };
 
+// An exception a city (or the same ruleset) declared to the service.
+struct exception_result {
+    std::string id, title, layer;
+    truth applies = truth::unknown;   // all its `when` conditions hold
+    verdict conclusion = verdict::eligible;
+    std::vector<std::string> citations;
+    std::vector<explanation> conditions;
+};
+
 struct score_item_result {
     std::string id, label;
     std::string points;  // empty when unknown
@@ -77,7 +86,9 @@ struct score_item_result {
 
 struct service_result {
     std::string id, title;
-    std::string layer;   // the ruleset that declares the service
+    std::string layer;   // the ruleset whose rule decided: the service's, or an exception's
+    std::string decided_by;  // the exception that decided the verdict, if one did
+    std::string conflict;    // set when exceptions apply with no priority between them
     bool is_score = false;
     verdict outcome = verdict::undetermined;
     std::vector<std::string> failed;   // labels (or source text) of the conditions that failed
@@ -85,6 +96,7 @@ struct service_result {
     std::vector<std::string> citations;
     std::vector<parameter_use> parameters;
     std::vector<explanation> conditions;
+    std::vector<exception_result> exceptions;
     // Scores only:
     std::string total, threshold;  // empty when unknown
     std::vector<score_item_result> items;

@@ -304,6 +304,36 @@ private:
                 if (auto* s = boost::get<ast::service_decl>(&decl)) declare_service(r, *s, file->source);
             }
         }
+        // Exceptions name services, which may be declared in any file.
+        for (auto* file : rs.files)
+            for (auto& decl : file->tree.decls)
+                if (auto* x = boost::get<ast::exception_decl>(&decl)) declare_exception(r, *x, file->source);
+    }
+
+    void declare_exception(int r, const ast::exception_decl& x, const src_ptr& src) {
+        int existing = lookup(r, &scope::exceptions, x.name.name);
+        if (duplicate(existing, first_origin(prog_.exceptions, existing), "exception", x.name.name, src,
+                      x.name.where()))
+            return;
+        exception_info info;
+        info.name = x.name.name;
+        info.title = label_of(x.title);
+        info.grants = x.grants;
+        info.decl = &x;
+        info.at = {src, x.name.where(), r};
+        info.service = lookup(r, &scope::services, x.service.name);
+        if (info.service < 0) {
+            auto& d = diags_.error("E214", "exception to unknown service " + quote(x.service.name), src,
+                                   x.service.where());
+            suggest(d, x.service.name, visible_names(r, &scope::services));
+        } else if (prog_.services[info.service].is_score) {
+            diags_.error("E216", quote(x.service.name) + " is a score; exceptions apply to services", src,
+                         x.service.where())
+                .notes.push_back("change a score's threshold or items with parameters");
+            info.service = -1;
+        }
+        prog_.rulesets[r].names.exceptions[info.name] = static_cast<int>(prog_.exceptions.size());
+        prog_.exceptions.push_back(info);
     }
 
     void declare_enum(int r, const ast::enum_decl& e, const src_ptr& src) {
@@ -446,6 +476,41 @@ private:
             if (prog_.defines[i].at.ruleset == r) check_define(static_cast<int>(i));
         for (std::size_t i = 0; i < prog_.services.size(); ++i)
             if (prog_.services[i].at.ruleset == r) check_service(prog_.services[i]);
+        for (std::size_t i = 0; i < prog_.exceptions.size(); ++i)
+            if (prog_.exceptions[i].at.ruleset == r) check_exception(prog_.exceptions[i]);
+    }
+
+    void check_exception(exception_info& x) {
+        if (x.service < 0) return;
+        const service_info& s = prog_.services[x.service];
+        env e{x.at.ruleset, s.record, x.at.source, {}, nullptr};
+        bool has_condition = false;
+        for (auto& member : x.decl->members) {
+            if (auto* c = boost::get<ast::seed_cite>(&member)) check_seed_cite(x.at, *c);
+            if (auto* c = boost::get<ast::external_cite>(&member)) check_external_cite(x.at, *c);
+            if (auto* q = boost::get<ast::requirement>(&member)) {
+                has_condition = true;
+                if (s.record >= 0) condition(q->cond, e);
+            }
+        }
+        if (!has_condition)
+            diags_.error("E217", "exception " + quote(x.name) + " has no 'when' condition", x.at.source, x.at.where)
+                .notes.push_back("an exception applies when its conditions hold; without any it would replace the "
+                                 "service outright");
+        if (x.decl->over) {
+            const std::string& other = x.decl->over->name;
+            int o = lookup(x.at.ruleset, &scope::exceptions, other);
+            if (o < 0 || prog_.exceptions[o].service != x.service || o == static_cast<int>(&x - prog_.exceptions.data())) {
+                std::vector<std::string> candidates;
+                for (auto& other_x : prog_.exceptions)
+                    if (other_x.service == x.service && other_x.name != x.name) candidates.push_back(other_x.name);
+                auto& d = diags_.error("E215", quote(other) + " is not another exception to " + quote(s.name),
+                                       x.at.source, x.decl->over->where());
+                suggest(d, other, candidates);
+            } else {
+                x.over = o;
+            }
+        }
     }
 
     void check_param(param_info& p) {
@@ -476,8 +541,8 @@ private:
         bool has_threshold = false;
         std::set<std::string> items;
         for (auto& member : decl.members) {
-            if (auto* c = boost::get<ast::seed_cite>(&member)) check_seed_cite(s, *c);
-            if (auto* c = boost::get<ast::external_cite>(&member)) check_external_cite(s, *c);
+            if (auto* c = boost::get<ast::seed_cite>(&member)) check_seed_cite(s.at, *c);
+            if (auto* c = boost::get<ast::external_cite>(&member)) check_external_cite(s.at, *c);
             if (s.record < 0) continue;  // the subject is unknown: names cannot resolve
             if (auto* q = boost::get<ast::requirement>(&member)) condition(q->cond, e);
             if (auto* item = boost::get<ast::score_item>(&member)) {
@@ -590,8 +655,8 @@ private:
     }
 
     const cited_text* load_text(int r);
-    void check_seed_cite(const service_info& s, const ast::seed_cite& c);
-    void check_external_cite(const service_info& s, const ast::external_cite& c);
+    void check_seed_cite(const origin& s, const ast::seed_cite& c);
+    void check_external_cite(const origin& s, const ast::external_cite& c);
 
     void warn_unused();
 };
@@ -1191,11 +1256,11 @@ const cited_text* checker::load_text(int owner) {
     return text.get();
 }
 
-void checker::check_seed_cite(const service_info& s, const ast::seed_cite& c) {
-    int owner = text_owner(s.at.ruleset);
+void checker::check_seed_cite(const origin& at, const ast::seed_cite& c) {
+    int owner = text_owner(at.ruleset);
     if (owner < 0) {
-        diags_.error("E503", "ruleset " + quote(prog_.rulesets[s.at.ruleset].name) +
-                                 " names no source text to cite", s.at.source, c.paragraph.where())
+        diags_.error("E503", "ruleset " + quote(prog_.rulesets[at.ruleset].name) +
+                                 " names no source text to cite", at.source, c.paragraph.where())
             .notes.push_back("add `source \"seeds/...\"` to the ruleset header (and check this file together "
                              "with the one that has the header), or cite an external reference: "
                              "cites \"title\" url \"https://...\"");
@@ -1206,18 +1271,18 @@ void checker::check_seed_cite(const service_info& s, const ast::seed_cite& c) {
     auto n = c.paragraph.value;
     auto count = static_cast<std::int64_t>(text->paragraphs.size());
     if (n < 1 || n > count || text->paragraphs[static_cast<std::size_t>(n - 1)].empty()) {
-        diags_.error("E501", "paragraph " + std::to_string(n) + " does not exist in " + text->path, s.at.source,
+        diags_.error("E501", "paragraph " + std::to_string(n) + " does not exist in " + text->path, at.source,
                      c.paragraph.where())
             .notes.push_back("the text has paragraphs 1 to " + std::to_string(count) + " (one per line)");
         return;
     }
     std::string quote_text = normalizer_->normalize(c.quote.value);
     if (quote_text.empty()) {
-        diags_.error("E502", "the quote is empty", s.at.source, c.quote.where());
+        diags_.error("E502", "the quote is empty", at.source, c.quote.where());
         return;
     }
     if (text->paragraphs[static_cast<std::size_t>(n - 1)].find(quote_text) != std::string::npos) return;
-    auto& d = diags_.error("E502", "the quote is not in paragraph " + std::to_string(n), s.at.source,
+    auto& d = diags_.error("E502", "the quote is not in paragraph " + std::to_string(n), at.source,
                            c.quote.where());
     for (std::size_t i = 0; i < text->paragraphs.size(); ++i)
         if (text->paragraphs[i].find(quote_text) != std::string::npos) {
@@ -1228,11 +1293,11 @@ void checker::check_seed_cite(const service_info& s, const ast::seed_cite& c) {
                       "characters and removing spaces");
 }
 
-void checker::check_external_cite(const service_info& s, const ast::external_cite& c) {
+void checker::check_external_cite(const origin& at, const ast::external_cite& c) {
     if (c.reference.value.empty())
-        diags_.error("E502", "the reference is empty", s.at.source, c.reference.where());
+        diags_.error("E502", "the reference is empty", at.source, c.reference.where());
     if (c.url && c.url->value.rfind("http://", 0) != 0 && c.url->value.rfind("https://", 0) != 0)
-        diags_.error("E505", "a reference URL starts with http:// or https://", s.at.source, c.url->where());
+        diags_.error("E505", "a reference URL starts with http:// or https://", at.source, c.url->where());
 }
 
 void checker::warn_unused() {

@@ -105,9 +105,19 @@ struct service_info {
     origin at;
 };
 
+struct exception_info {
+    std::string name;
+    std::string title;
+    int service = -1;  // index into services
+    int over = -1;     // index into exceptions: the one this takes priority over
+    bool grants = true;
+    const ast::exception_decl* decl = nullptr;
+    origin at;
+};
+
 // Names visible in one ruleset; lookups go on to the parent's scope.
 struct scope {
-    std::map<std::string, int> records, enums, params, tables, services;
+    std::map<std::string, int> records, enums, params, tables, services, exceptions;
     std::map<std::pair<int, std::string>, int> defines;  // (record, name)
 };
 
@@ -136,6 +146,7 @@ struct program_data {
     std::vector<define_info> defines;
     std::vector<table_info> tables;
     std::vector<service_info> services;
+    std::vector<exception_info> exceptions;
     type_names names;
     // Paths the checker read as enum values (`bachelor`, `Education.master`):
     // (enum, value index), for the compiler.

@@ -29,10 +29,28 @@ public:
         // Parameters: their defaults, evaluated once here (constants only).
         std::vector<int> chain;
         for (int r = ruleset; r >= 0; r = prog_.rulesets[r].parent) chain.insert(chain.begin(), r);
+        std::map<int, std::size_t> service_index;
         for (std::size_t i = 0; i < prog_.services.size(); ++i) {
             const auto& s = prog_.services[i];
             if (std::find(chain.begin(), chain.end(), s.at.ruleset) == chain.end()) continue;
+            service_index[static_cast<int>(i)] = out_.services.size();
             compile_service(s);
+        }
+        std::map<int, std::size_t> exception_index;
+        for (std::size_t i = 0; i < prog_.exceptions.size(); ++i) {
+            const auto& x = prog_.exceptions[i];
+            if (std::find(chain.begin(), chain.end(), x.at.ruleset) == chain.end()) continue;
+            auto target = service_index.find(x.service);
+            if (target == service_index.end()) bug("exception to a service outside the chain");
+            exception_index[static_cast<int>(i)] = out_.exceptions.size();
+            out_.services[target->second].exceptions.push_back(static_cast<std::uint32_t>(out_.exceptions.size()));
+            compile_exception(x);
+        }
+        for (std::size_t i = 0; i < prog_.exceptions.size(); ++i) {
+            auto own = exception_index.find(static_cast<int>(i));
+            if (own == exception_index.end() || prog_.exceptions[i].over < 0) continue;
+            out_.exceptions[own->second].over =
+                static_cast<std::int64_t>(exception_index.at(prog_.exceptions[i].over));
         }
     }
 
@@ -131,13 +149,33 @@ private:
                 def.items.push_back(i);
             } else if (auto* t = boost::get<ast::threshold>(&m)) {
                 def.threshold = expr(t->value, c);
-            } else if (auto* sc = boost::get<ast::seed_cite>(&m)) {
-                def.citations.push_back("¶" + std::to_string(sc->paragraph.value) + " “" + sc->quote.value + "”");
-            } else if (auto* ec = boost::get<ast::external_cite>(&m)) {
-                def.citations.push_back(ec->reference.value + (ec->url ? " <" + ec->url->value + ">" : ""));
+            } else {
+                def.citations.push_back(citation_text(m));
             }
         }
         out_.services.push_back(std::move(def));
+    }
+
+    void compile_exception(const sema::exception_info& x) {
+        exception_def def;
+        def.id = x.name;
+        def.title = x.title;
+        def.layer = prog_.rulesets[x.at.ruleset].name;
+        def.grants = x.grants;
+        ctx c{x.at.ruleset, prog_.services[x.service].record, source_index(x.at.source), {}};
+        for (const auto& m : x.decl->members) {
+            if (auto* q = boost::get<ast::requirement>(&m)) def.conditions.push_back(condition(q->cond, c));
+            else def.citations.push_back(citation_text(m));
+        }
+        out_.exceptions.push_back(std::move(def));
+    }
+
+    static std::string citation_text(const ast::service_member& m) {
+        if (auto* sc = boost::get<ast::seed_cite>(&m))
+            return "¶" + std::to_string(sc->paragraph.value) + " “" + sc->quote.value + "”";
+        if (auto* ec = boost::get<ast::external_cite>(&m))
+            return ec->reference.value + (ec->url ? " <" + ec->url->value + ">" : "");
+        return "";
     }
 
     std::uint32_t condition(const ast::condition& cond, ctx& c) {

@@ -82,6 +82,14 @@ struct item_def {
     std::int64_t cap = -1;  // node, or -1
 };
 
+struct exception_def {
+    std::string id, title, layer;
+    std::vector<std::uint32_t> conditions;  // `when` nodes
+    std::int64_t over = -1;                 // index into program_data.exceptions
+    bool grants = true;
+    std::vector<std::string> citations;
+};
+
 struct service_def {
     std::string id, title, layer;
     bool is_score = false;
@@ -90,6 +98,7 @@ struct service_def {
     std::vector<item_def> items;
     std::int64_t threshold = -1;  // node
     std::vector<std::string> citations;
+    std::vector<std::uint32_t> exceptions;  // indexes into program_data.exceptions
 };
 
 struct program_data {
@@ -104,6 +113,7 @@ struct program_data {
     std::vector<table_def> tables;
     std::vector<define_def> defines;  // by sema define index
     std::vector<service_def> services;
+    std::vector<exception_def> exceptions;
     int ruleset = -1;
     std::uint32_t locals = 0;  // variable slots a frame needs
 };

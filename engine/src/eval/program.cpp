@@ -256,8 +256,71 @@ private:
             }
         }
         r.outcome = any_false ? verdict::not_eligible : any_unknown ? verdict::undetermined : verdict::eligible;
+        apply_exceptions(s, p, ev, r, missing);
         if (r.outcome == verdict::undetermined) r.missing.assign(missing.begin(), missing.end());
         return r;
+    }
+
+    // Catala's default logic: the service's rule decides unless an exception
+    // applies; an exception `over` another wins when both apply; two that
+    // apply with no priority between them are a conflict, never a silent pick.
+    void apply_exceptions(const compiled::service_def& s, const profile& p, eval::evaluator& ev, service_result& r,
+                          std::set<std::string>& missing) const {
+        if (s.exceptions.empty()) return;
+        std::vector<std::set<std::string>> unknown_facts;
+        for (auto index : s.exceptions) {
+            const compiled::exception_def& x = data_.exceptions[index];
+            exception_result xr;
+            xr.id = x.id;
+            xr.title = x.title;
+            xr.layer = x.layer;
+            xr.conclusion = x.grants ? verdict::eligible : verdict::not_eligible;
+            xr.citations = x.citations;
+            truth all = truth::yes;
+            ev.missing().clear();
+            for (auto node : x.conditions) {
+                truth t = truth_of(ev.run(node, p.store.root));
+                xr.conditions.push_back(explain(node, ev));
+                if (t == truth::no) all = truth::no;
+                else if (t == truth::unknown && all == truth::yes) all = truth::unknown;
+            }
+            xr.applies = all;
+            unknown_facts.push_back(ev.missing());
+            r.exceptions.push_back(std::move(xr));
+        }
+        auto overridden = [&](std::size_t i, truth by) {
+            for (std::size_t j = 0; j < s.exceptions.size(); ++j)
+                if (r.exceptions[j].applies == by && data_.exceptions[s.exceptions[j]].over == s.exceptions[i])
+                    return true;
+            return false;
+        };
+        std::vector<std::size_t> applying;
+        for (std::size_t i = 0; i < r.exceptions.size(); ++i)
+            if (r.exceptions[i].applies == truth::yes && !overridden(i, truth::yes)) applying.push_back(i);
+        if (applying.size() > 1) {
+            std::string names;
+            for (auto i : applying) names += (names.empty() ? "" : ", ") + r.exceptions[i].id + " (" + r.exceptions[i].layer + ")";
+            r.conflict = "exceptions " + names + " all apply and none is declared over the others";
+            r.outcome = verdict::undetermined;
+            return;
+        }
+        if (applying.size() == 1) {
+            const auto& x = r.exceptions[applying.front()];
+            r.outcome = x.conclusion;
+            r.decided_by = x.id;
+            r.layer = x.layer;
+            r.failed.clear();
+            if (x.conclusion == verdict::not_eligible) r.failed.push_back(x.title.empty() ? x.id : x.title);
+            missing.clear();
+        }
+        // An exception that may apply and would change the verdict leaves it open.
+        for (std::size_t i = 0; i < r.exceptions.size(); ++i) {
+            const auto& x = r.exceptions[i];
+            if (x.applies != truth::unknown || x.conclusion == r.outcome || overridden(i, truth::yes)) continue;
+            if (!applying.empty() && data_.exceptions[s.exceptions[applying.front()]].over == s.exceptions[i]) continue;
+            r.outcome = verdict::undetermined;
+            missing.insert(unknown_facts[i].begin(), unknown_facts[i].end());
+        }
     }
 };
 
@@ -384,6 +447,13 @@ std::string render_text(const evaluation& e, bool explain) {
             for (const auto& i : s.items)
                 out += "    · " + (i.label.empty() ? i.id : i.label) + ": " + (i.points.empty() ? "unknown" : i.points) +
                        "\n";
+            for (const auto& x : s.exceptions) {
+                out += "    exception " + (x.title.empty() ? x.id : x.title + " (" + x.id + ")") + " [" + x.layer +
+                       "] → " + to_string(x.conclusion) + ": " +
+                       (x.applies == truth::yes ? "applies" : x.applies == truth::no ? "does not apply" : "may apply") +
+                       "\n";
+                for (const auto& c : x.conditions) explain_text(out, c, 1);
+            }
             for (const auto& c : s.citations) out += "    cites " + c + "\n";
             for (const auto& p : s.parameters)
                 out += "    param " + p.name + " = " + p.value + " (" +
@@ -399,6 +469,8 @@ std::string render_text(const evaluation& e, bool explain) {
                 s.failed.back().rfind("积分", 0) == 0)
                 out += "    ✗ " + s.failed.back() + "\n";
         }
+        if (!s.decided_by.empty()) out += "    decided by exception " + s.decided_by + " (" + s.layer + ")\n";
+        if (!s.conflict.empty()) out += "    conflict: " + s.conflict + "\n";
         if (!s.missing.empty()) {
             out += "    missing:";
             for (const auto& m : s.missing) out += " " + m;
@@ -472,7 +544,42 @@ std::string render_json(const evaluation& e) {
                 if (i) out += ',';
                 json_explanation(out, s.conditions[i]);
             }
-            out += "]}";
+            out += "]";
+            if (!s.decided_by.empty()) {
+                out += ",\"decided_by\":";
+                detail::append_json_string(out, s.decided_by);
+            }
+            if (!s.conflict.empty()) {
+                out += ",\"conflict\":";
+                detail::append_json_string(out, s.conflict);
+            }
+            if (!s.exceptions.empty()) {
+                out += ",\"exceptions\":[";
+                for (std::size_t i = 0; i < s.exceptions.size(); ++i) {
+                    const auto& x = s.exceptions[i];
+                    if (i) out += ',';
+                    out += "{\"id\":";
+                    detail::append_json_string(out, x.id);
+                    out += ",\"title\":";
+                    detail::append_json_string(out, x.title);
+                    out += ",\"layer\":";
+                    detail::append_json_string(out, x.layer);
+                    out += ",\"applies\":\"";
+                    out += to_string(x.applies);
+                    out += "\",\"conclusion\":\"";
+                    out += to_string(x.conclusion);
+                    out += "\",\"citations\":";
+                    json_strings(out, x.citations);
+                    out += ",\"explanation\":[";
+                    for (std::size_t j = 0; j < x.conditions.size(); ++j) {
+                        if (j) out += ',';
+                        json_explanation(out, x.conditions[j]);
+                    }
+                    out += "]}";
+                }
+                out += ']';
+            }
+            out += '}';
         }
         out += ']';
     }

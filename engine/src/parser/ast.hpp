@@ -272,8 +272,19 @@ struct service_decl : node {
     std::vector<service_member> members;
 };
 
+// An exception to a service, declared by the same or a child ruleset: when
+// all its `when` conditions hold, the service's verdict is `then`'s.
+struct exception_decl : node {
+    identifier name;
+    boost::optional<string_lit> title;
+    identifier service;
+    boost::optional<identifier> over;  // the exception this one takes priority over
+    std::vector<service_member> members;  // cites and `when` conditions
+    bool grants = true;                   // then eligible (true) or not_eligible
+};
+
 struct declaration
-    : x3::variant<enum_decl, record_decl, param_decl, define_decl, table_decl, service_decl> {
+    : x3::variant<enum_decl, record_decl, param_decl, define_decl, table_decl, service_decl, exception_decl> {
     using base_type::base_type;
     using base_type::operator=;
 };

@@ -42,10 +42,13 @@ struct score_item_class : annotate {};
 struct threshold_class : annotate {};
 struct service_member_class : annotate {};
 struct service_decl_class : annotate {};
+struct when_clause_class : annotate {};
+struct exception_member_class : annotate {};
+struct exception_decl_class : annotate {};
 
 header_type const header_rule = "a ruleset header";
 declaration_type const declaration_rule =
-    "a declaration (entity, record, enum, param, define, table, service or score)";
+    "a declaration (entity, record, enum, param, define, table, service, score or exception)";
 
 x3::rule<type_ref_class, ast::type_ref> const type_ref = "a type";
 x3::rule<enum_value_class, ast::enum_value> const enum_value = "an enum value";
@@ -66,6 +69,9 @@ x3::rule<score_item_class, ast::score_item> const score_item = "a score item";
 x3::rule<threshold_class, ast::threshold> const threshold = "a threshold";
 x3::rule<service_member_class, ast::service_member> const service_member = "a service clause";
 x3::rule<service_decl_class, ast::service_decl> const service_decl = "a service";
+x3::rule<when_clause_class, ast::requirement> const when_clause = "a condition";
+x3::rule<exception_member_class, ast::service_member> const exception_member = "an exception clause";
+x3::rule<exception_decl_class, ast::exception_decl> const exception_decl = "an exception";
 
 // Rules of the expression group, by type: their parse functions are
 // instantiated in expression.cpp.
@@ -124,12 +130,20 @@ auto const service_decl_def =
     as<bool>[kw("service") >> x3::attr(false) | kw("score") >> x3::attr(true)] > name > -text >
     kw("for") > name > *service_member;
 
+auto const when_clause_def = kw("when") >> x3::attr(false) > condition_clause;
+auto const exception_member_def = (kw("cites") > citation) | when_clause;
+auto const conclusion =
+    x3::rule<struct conclusion_id, bool>{"'eligible' or 'not_eligible'"} =
+        kw("eligible") >> x3::attr(true) | kw("not_eligible") >> x3::attr(false);
+auto const exception_decl_def = kw("exception") > name > -text > kw("to") > name > -(kw("over") > name) >
+                                *exception_member > kw("then") > conclusion;
+
 auto const declaration_rule_def =
-    enum_decl | record_decl | param_decl | define_decl | table_decl | service_decl;
+    enum_decl | record_decl | param_decl | define_decl | table_decl | service_decl | exception_decl;
 
 BOOST_SPIRIT_DEFINE(header_rule, declaration_rule, type_ref, enum_value, enum_decl, field_decl,
                     record_decl, param_decl, define_decl, table_key, table_row, table_decl,
                     seed_cite, external_cite, citation, requirement, score_item, threshold,
-                    service_member, service_decl)
+                    service_member, service_decl, when_clause, exception_member, exception_decl)
 
 }  // namespace entitle::parser

@@ -230,6 +230,22 @@ public:
         out << ")";
     }
     void operator()(const threshold& t) { out << "\n  (threshold ", (*this)(t.value), out << ")"; }
+    void operator()(const exception_decl& d) {
+        out << "(exception " << d.name.name;
+        label(d.title);
+        out << " (to " << d.service.name << ")";
+        if (d.over) out << " (over " << d.over->name << ")";
+        for (auto& m : d.members) {
+            if (auto* r = boost::get<requirement>(&m)) {
+                out << "\n  (when ";
+                condition(r->cond);
+                out << ")";
+            } else {
+                boost::apply_visitor(*this, m);
+            }
+        }
+        out << "\n  (then " << (d.grants ? "eligible" : "not_eligible") << "))\n";
+    }
     void operator()(const service_decl& d) {
         out << (d.is_score ? "(score " : "(service ") << d.name.name;
         label(d.title);

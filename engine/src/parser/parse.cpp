@@ -73,8 +73,8 @@ std::string describe_expected(std::string which) {
     return which;
 }
 
-const char* const declaration_keywords[] = {"enum",   "entity", "record", "param",
-                                            "define", "table",  "service", "score"};
+const char* const declaration_keywords[] = {"enum",  "entity",  "record", "param",    "define",
+                                            "table", "service", "score",  "exception"};
 
 // The start of the next line that begins with a declaration keyword.
 const char* resynchronise(const char* p, const char* end) {
@@ -138,7 +138,7 @@ public:
                 span where = token_at(state_.base, first, last);
                 diags_.error("E101",
                              "expected a declaration (entity, record, enum, param, define, "
-                             "table, service or score), found " +
+                             "table, service, score or exception), found " +
                                  describe_found(*src_, where),
                              src_, where);
             }
