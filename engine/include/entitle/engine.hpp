@@ -29,7 +29,8 @@ struct civil_date {
 std::optional<civil_date> parse_date(const std::string& text);
 std::string to_string(const civil_date& d);
 
-class profile;  // a loaded profile; opaque, owned through shared_ptr
+class profile;      // a loaded profile; opaque, owned through shared_ptr
+class profile_set;  // many profiles of one entity sharing one store (JSON lines)
 
 struct profile_options {
     // The entity the profile describes when the file does not say
@@ -43,6 +44,15 @@ struct profile_result {
     std::string id;                        // the envelope's id, if any
     std::optional<civil_date> as_of;       // the envelope's as_of, if any
 };
+
+// Profiles read from JSON lines: bad lines are reported (with their line
+// number) and skipped, the rest are kept.
+struct profile_set_result {
+    diagnostics diags;
+    std::shared_ptr<const profile_set> value;
+    std::size_t rejected = 0;  // lines that were not loaded
+};
+std::size_t size(const profile_set& set);
 
 enum class verdict { eligible, not_eligible, undetermined };
 const char* to_string(verdict v);
@@ -114,6 +124,24 @@ struct eval_options {
     std::vector<std::string> services;  // only these ids; empty: all
 };
 
+// A verdict without its explanation: what batch evaluation produces.
+struct decision {
+    verdict outcome = verdict::undetermined;
+    double points = 0;          // scores: the total (NaN when unknown)
+    bool conflict = false;      // exceptions in conflict
+};
+
+// Evaluates many profiles of one entity at one date, verdicts only. Not
+// thread-safe: make one per thread (the program itself is shared).
+class decider {
+public:
+    virtual ~decider() = default;
+    // The ids of the services and scores decided, in the order of `decide`'s output.
+    virtual const std::vector<std::string>& services() const = 0;
+    virtual void decide(const profile_set& set, std::size_t index, decision* out) = 0;
+    virtual void decide(const profile& p, decision* out) = 0;
+};
+
 class program {
 public:
     virtual ~program() = default;
@@ -123,8 +151,13 @@ public:
     // Reads a profile from YAML or JSON text.
     virtual profile_result load_profile(std::shared_ptr<const source_file> text,
                                         const profile_options& options = {}) const = 0;
+    // Reads one profile per line (JSON lines); every line is checked.
+    virtual profile_set_result load_json_lines(std::shared_ptr<const source_file> text,
+                                               const profile_options& options = {}) const = 0;
     // Evaluates every service of the profile's entity (or those named).
     virtual evaluation evaluate(const profile& p, const eval_options& options) const = 0;
+    // The fast path for batches: verdicts of every service of `entity`.
+    virtual std::unique_ptr<decider> make_decider(const civil_date& as_of, const std::string& entity) const = 0;
 };
 
 struct compile_result {

@@ -26,10 +26,21 @@ public:
     std::optional<civil_date> as_of;  // a date the profile asks to be evaluated at
 };
 
+class profile_set {
+public:
+    eval::profile_store store;
+    int entity = -1;
+    std::vector<eval::value> roots;
+    std::vector<std::string> ids;
+};
+
 namespace data {
 
 profile_result load_profile(const sema::program_data& schema, int ruleset,
                             std::shared_ptr<const source_file> text, const profile_options& options);
+
+profile_set_result load_json_lines(const sema::program_data& schema, int ruleset,
+                                   std::shared_ptr<const source_file> text, const profile_options& options);
 
 }  // namespace data
 }  // namespace entitle

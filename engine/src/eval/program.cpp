@@ -11,6 +11,7 @@
 #include "parser/parse.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace entitle {
 
@@ -44,6 +45,48 @@ truth truth_of(const value& v) {
     return truth::unknown;
 }
 
+double number(const value& v) { return v.kind == vk::decimal ? v.d : static_cast<double>(v.i); }
+
+void add_points(value& total, const value& v) {
+    if (v.kind == vk::decimal || total.kind == vk::decimal) total = value::decimal(number(total) + number(v));
+    else total.i += v.i;
+}
+
+// What the exceptions of a service do to its verdict: those that apply and
+// are not overridden by another that applies (`applying`; more than one is a
+// conflict), and those whose applicability is unknown and whose conclusion
+// would change the verdict (`open`).
+struct exception_outcome {
+    std::vector<std::size_t> applying;
+    std::vector<std::size_t> open;
+};
+
+exception_outcome resolve_exceptions(const compiled::program_data& data, const compiled::service_def& s,
+                                     const std::vector<truth>& applies, verdict base) {
+    exception_outcome out;
+    auto overridden = [&](std::size_t i) {
+        for (std::size_t j = 0; j < s.exceptions.size(); ++j)
+            if (applies[j] == truth::yes && data.exceptions[s.exceptions[j]].over == s.exceptions[i]) return true;
+        return false;
+    };
+    for (std::size_t i = 0; i < applies.size(); ++i)
+        if (applies[i] == truth::yes && !overridden(i)) out.applying.push_back(i);
+    if (out.applying.size() > 1) return out;
+    verdict current = out.applying.empty()
+                          ? base
+                          : data.exceptions[s.exceptions[out.applying.front()]].grants ? verdict::eligible
+                                                                                       : verdict::not_eligible;
+    for (std::size_t i = 0; i < applies.size(); ++i) {
+        const auto& x = data.exceptions[s.exceptions[i]];
+        verdict conclusion = x.grants ? verdict::eligible : verdict::not_eligible;
+        if (applies[i] != truth::unknown || conclusion == current || overridden(i)) continue;
+        if (!out.applying.empty() && data.exceptions[s.exceptions[out.applying.front()]].over == s.exceptions[i])
+            continue;
+        out.open.push_back(i);
+    }
+    return out;
+}
+
 class compiled_program final : public program {
 public:
     compiled_program(std::shared_ptr<sema::program_data> checked, std::shared_ptr<data::parameter_store> parameters,
@@ -74,6 +117,20 @@ public:
         return data::load_profile(*data_.checked, ruleset_index_, std::move(text), options);
     }
 
+    profile_set_result load_json_lines(std::shared_ptr<const source_file> text,
+                                       const profile_options& options) const override {
+        return data::load_json_lines(*data_.checked, ruleset_index_, std::move(text), options);
+    }
+
+    std::unique_ptr<decider> make_decider(const civil_date& as_of, const std::string& entity) const override;
+
+    const compiled::program_data& data() const { return data_; }
+    int record_of(const std::string& entity) const {
+        for (std::size_t i = 0; i < data_.checked->records.size(); ++i)
+            if (data_.checked->records[i].name == entity && data_.checked->records[i].entity) return static_cast<int>(i);
+        return -1;
+    }
+
     evaluation evaluate(const profile& p, const eval_options& options) const override {
         evaluation out;
         out.ruleset = ruleset_;
@@ -102,6 +159,7 @@ private:
     int ruleset_index_ = -1;
     std::vector<ruleset_info> infos_;
 
+public:
     // The value of every parameter at `as_of`: from the evaluated ruleset's
     // parameter files, else its parents', else the declaration's default.
     void resolve_parameters(std::int64_t as_of, std::vector<value>& values, std::vector<parameter_use>& uses) const {
@@ -136,6 +194,17 @@ private:
         }
     }
 
+    // An item's points, capped.
+    value item_points(const compiled::item_def& item, const value& root, eval::evaluator& ev) const {
+        value v = ev.run(item.value, root);
+        if (item.cap >= 0 && v.known() && v.kind != vk::none) {
+            value cap = ev.run(static_cast<std::uint32_t>(item.cap), root);
+            if (cap.known() && cap.kind != vk::none && number(cap) < number(v)) v = cap;
+        }
+        return v;
+    }
+
+private:
     std::string text_of(const compiled::node& n) const {
         const auto& src = data_.sources[n.source];
         std::string text(src->slice(n.where));
@@ -220,34 +289,21 @@ private:
             value total = value::of(vk::integer, 0);
             for (const auto& item : s.items) {
                 ev.missing().clear();
-                value v = ev.run(item.value, p.store.root);
-                if (item.cap >= 0 && v.known()) {
-                    value cap = ev.run(static_cast<std::uint32_t>(item.cap), p.store.root);
-                    if (cap.known() && (cap.kind == vk::decimal || v.kind == vk::decimal
-                                            ? (cap.kind == vk::decimal ? cap.d : cap.i) < (v.kind == vk::decimal ? v.d : v.i)
-                                            : cap.i < v.i))
-                        v = cap;
-                }
+                value v = item_points(item, p.store.root, ev);
                 if (!v.known() || v.kind == vk::none) {
                     total_known = false;
                     missing.insert(ev.missing().begin(), ev.missing().end());
                     r.items.push_back({item.id, item.label, ""});
                     continue;
                 }
-                if (v.kind == vk::decimal || total.kind == vk::decimal)
-                    total = value::decimal((total.kind == vk::decimal ? total.d : total.i) +
-                                           (v.kind == vk::decimal ? v.d : v.i));
-                else
-                    total.i += v.i;
+                add_points(total, v);
                 r.items.push_back({item.id, item.label, ev.format(v)});
             }
             value threshold = s.threshold >= 0 ? ev.run(static_cast<std::uint32_t>(s.threshold), p.store.root) : value();
             r.threshold = threshold.known() ? ev.format(threshold) : "";
             r.total = total_known ? ev.format(total) : "";
             if (total_known && threshold.known()) {
-                double t = total.kind == vk::decimal ? total.d : static_cast<double>(total.i);
-                double need = threshold.kind == vk::decimal ? threshold.d : static_cast<double>(threshold.i);
-                if (t < need) {
+                if (number(total) < number(threshold)) {
                     any_false = true;
                     r.failed.push_back("积分达到" + r.threshold + "分 (points " + r.total + " < " + r.threshold + ")");
                 }
@@ -288,15 +344,10 @@ private:
             unknown_facts.push_back(ev.missing());
             r.exceptions.push_back(std::move(xr));
         }
-        auto overridden = [&](std::size_t i, truth by) {
-            for (std::size_t j = 0; j < s.exceptions.size(); ++j)
-                if (r.exceptions[j].applies == by && data_.exceptions[s.exceptions[j]].over == s.exceptions[i])
-                    return true;
-            return false;
-        };
-        std::vector<std::size_t> applying;
-        for (std::size_t i = 0; i < r.exceptions.size(); ++i)
-            if (r.exceptions[i].applies == truth::yes && !overridden(i, truth::yes)) applying.push_back(i);
+        std::vector<truth> applies;
+        for (const auto& x : r.exceptions) applies.push_back(x.applies);
+        exception_outcome decided = resolve_exceptions(data_, s, applies, r.outcome);
+        const std::vector<std::size_t>& applying = decided.applying;
         if (applying.size() > 1) {
             std::string names;
             for (auto i : applying) names += (names.empty() ? "" : ", ") + r.exceptions[i].id + " (" + r.exceptions[i].layer + ")";
@@ -314,17 +365,107 @@ private:
             missing.clear();
         }
         // An exception that may apply and would change the verdict leaves it open.
-        for (std::size_t i = 0; i < r.exceptions.size(); ++i) {
-            const auto& x = r.exceptions[i];
-            if (x.applies != truth::unknown || x.conclusion == r.outcome || overridden(i, truth::yes)) continue;
-            if (!applying.empty() && data_.exceptions[s.exceptions[applying.front()]].over == s.exceptions[i]) continue;
+        for (std::size_t i : decided.open) {
             r.outcome = verdict::undetermined;
             missing.insert(unknown_facts[i].begin(), unknown_facts[i].end());
         }
     }
 };
 
+// Verdicts only: no tracing, no explanations, no strings.
+class fast_decider final : public decider {
+public:
+    fast_decider(const compiled_program& program, std::int64_t as_of, int entity)
+        : program_(program), data_(program.data()), entity_(entity) {
+        std::vector<parameter_use> uses;
+        program.resolve_parameters(as_of, params_, uses);
+        ev_ = std::make_unique<eval::evaluator>(data_, params_, as_of, false);
+        for (std::size_t i = 0; i < data_.services.size(); ++i)
+            if (data_.services[i].record == entity) {
+                services_.push_back(i);
+                ids_.push_back(data_.services[i].id);
+            }
+    }
+
+    const std::vector<std::string>& services() const override { return ids_; }
+
+    void decide(const profile_set& set, std::size_t index, decision* out) override {
+        decide_root(set.roots[index], out);
+    }
+    void decide(const profile& p, decision* out) override { decide_root(p.store.root, out); }
+
+private:
+    const compiled_program& program_;
+    const compiled::program_data& data_;
+    int entity_;
+    std::vector<value> params_;
+    std::unique_ptr<eval::evaluator> ev_;
+    std::vector<std::size_t> services_;
+    std::vector<std::string> ids_;
+    std::vector<truth> applies_;
+
+    void decide_root(const value& root, decision* out) {
+        for (std::size_t k = 0; k < services_.size(); ++k) {
+            const compiled::service_def& s = data_.services[services_[k]];
+            bool any_false = false, any_unknown = false;
+            for (const auto& c : s.clauses) {
+                truth t = truth_of(ev_->run(c.node, root));
+                if (c.unless ? t == truth::yes : t == truth::no) {
+                    any_false = true;
+                    break;
+                }
+                if (t == truth::unknown) any_unknown = true;
+            }
+            decision& d = out[k];
+            d.conflict = false;
+            d.points = 0;
+            if (s.is_score) {
+                value total = value::of(vk::integer, 0);
+                bool known = true;
+                for (const auto& item : s.items) {
+                    value v = program_.item_points(item, root, *ev_);
+                    if (!v.known() || v.kind == vk::none) known = false;
+                    else add_points(total, v);
+                }
+                value threshold = s.threshold >= 0 ? ev_->run(static_cast<std::uint32_t>(s.threshold), root) : value();
+                d.points = known ? number(total) : std::nan("");
+                if (known && threshold.known() && number(total) < number(threshold)) any_false = true;
+                else if (!known || !threshold.known()) any_unknown = true;
+            }
+            d.outcome = any_false ? verdict::not_eligible : any_unknown ? verdict::undetermined : verdict::eligible;
+            if (s.exceptions.empty()) continue;
+            applies_.clear();
+            for (auto index : s.exceptions) {
+                truth all = truth::yes;
+                for (auto node : data_.exceptions[index].conditions) {
+                    truth t = truth_of(ev_->run(node, root));
+                    if (t == truth::no) all = truth::no;
+                    else if (t == truth::unknown && all == truth::yes) all = truth::unknown;
+                }
+                applies_.push_back(all);
+            }
+            exception_outcome x = resolve_exceptions(data_, s, applies_, d.outcome);
+            if (x.applying.size() > 1) {
+                d.conflict = true;
+                d.outcome = verdict::undetermined;
+            } else if (x.applying.size() == 1) {
+                d.outcome = data_.exceptions[s.exceptions[x.applying.front()]].grants ? verdict::eligible
+                                                                                      : verdict::not_eligible;
+            }
+            if (!x.open.empty()) d.outcome = verdict::undetermined;
+        }
+    }
+};
+
+std::unique_ptr<decider> compiled_program::make_decider(const civil_date& as_of, const std::string& entity) const {
+    int record = record_of(entity);
+    if (record < 0) return nullptr;
+    return std::make_unique<fast_decider>(*this, detail::days_from_civil(as_of.year, as_of.month, as_of.day), record);
+}
+
 }  // namespace
+
+std::size_t size(const profile_set& set) { return set.roots.size(); }
 
 compile_result compile(const std::vector<std::shared_ptr<const source_file>>& sources, const check_options& options,
                        const std::string& ruleset) {
