@@ -92,18 +92,20 @@ struct json_node {
     span where(const source_file&) const { return line; }
     std::optional<json_node> member(const char* key) const {
         if (!e.is_object()) return std::nullopt;
-        auto v = e.get_object().value_unsafe()[key];
-        if (v.error()) return std::nullopt;
-        return json_node{v.value_unsafe(), line};
+        simdjson::dom::object object = e.get_object().value_unsafe();
+        simdjson::dom::element v;
+        if (object[key].get(v)) return std::nullopt;
+        return json_node{v, line};
     }
     template <typename F>
     void members(F f) const {
-        for (auto field : e.get_object().value_unsafe())
-            f(std::string(field.key), json_node{field.value, line}, json_node{field.value, line});
+        simdjson::dom::object object = e.get_object().value_unsafe();  // a copy: the result is a temporary
+        for (auto field : object) f(std::string(field.key), json_node{field.value, line}, json_node{field.value, line});
     }
     template <typename F>
     void items(F f) const {
-        for (auto item : e.get_array().value_unsafe()) f(json_node{item, line});
+        simdjson::dom::array array = e.get_array().value_unsafe();
+        for (auto item : array) f(json_node{item, line});
     }
     // Numbers and booleans come typed from simdjson: no detour through text.
     std::optional<value> typed(const sema::type& t, const sema::program_data& schema, std::deque<std::string>& strings,

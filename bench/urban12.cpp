@@ -1,0 +1,131 @@
+// The urban12 benchmark: entitle on the shared workload (12 outputs over
+// JSON-lines profiles), printing the one-line JSON summary that the peer
+// harness compares (see README, "Benchmark").
+//
+//   urban12 [--rules FILE] [--warmup N] [--dump FILE] PROFILES.jsonl
+//
+// load_ms: rules to a compiled program; parse_ms: reading and loading every
+// line into typed profiles; eval_ms: deciding all 12 outputs for every
+// profile in memory (after a warm-up over the first N), plus the counting.
+#include <entitle/entitle.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double ms_since(clock_type::time_point t) {
+    return std::chrono::duration<double, std::milli>(clock_type::now() - t).count();
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+const char* const services[] = {"residence_permit", "settlement",         "child_school",      "local_exam",
+                                "public_rental",    "affordable_rental",  "fund_loan",         "medical_local",
+                                "employment_service", "elderly_allowance", "childcare_subsidy"};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string rules = "bench/urban12.rules", dump, path;
+    std::size_t warmup = 2000;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--rules" && i + 1 < argc) rules = argv[++i];
+        else if (a == "--warmup" && i + 1 < argc) warmup = std::stoul(argv[++i]);
+        else if (a == "--dump" && i + 1 < argc) dump = argv[++i];
+        else if (!a.empty() && a[0] != '-' && path.empty()) path = a;
+        else {
+            std::cerr << "usage: urban12 [--rules FILE] [--warmup N] [--dump FILE] PROFILES.jsonl\n";
+            return 2;
+        }
+    }
+    if (path.empty()) {
+        std::cerr << "usage: urban12 [--rules FILE] [--warmup N] [--dump FILE] PROFILES.jsonl\n";
+        return 2;
+    }
+
+    auto t0 = clock_type::now();
+    auto loaded = entitle::load_rule_files({rules});
+    auto compiled = entitle::compile(loaded.files);
+    if (!compiled.program) {
+        std::cerr << entitle::render_text(loaded.diags) << entitle::render_text(compiled.diags);
+        return 1;
+    }
+    double load_ms = ms_since(t0);
+
+    auto t1 = clock_type::now();
+    auto text = std::make_shared<entitle::source_file>(path, read_file(path));
+    entitle::profile_options options;
+    options.entity = "Applicant";
+    auto set = compiled.program->load_json_lines(text, options);
+    double parse_ms = ms_since(t1);
+    if (set.diags.has_errors()) {
+        std::cerr << entitle::render_text(set.diags);
+        return 1;
+    }
+    const entitle::profile_set& profiles = *set.value;
+    std::size_t n = entitle::size(profiles);
+
+    auto decider = compiled.program->make_decider({2025, 1, 1}, "Applicant");
+    const auto& ids = decider->services();
+    std::vector<std::size_t> order;  // output column of each workload service
+    for (const char* s : services)
+        for (std::size_t k = 0; k < ids.size(); ++k)
+            if (ids[k] == s) order.push_back(k);
+    std::size_t points_column = ids.size();
+    for (std::size_t k = 0; k < ids.size(); ++k)
+        if (ids[k] == "points") points_column = k;
+    if (order.size() != std::size(services) || points_column == ids.size()) {
+        std::cerr << "urban12: the rules lack some of the workload's services\n";
+        return 1;
+    }
+    std::vector<entitle::decision> out(ids.size());
+
+    for (std::size_t i = 0; i < std::min(warmup, n); ++i) decider->decide(profiles, i, out.data());
+
+    std::vector<long> counts(ids.size(), 0);
+    double points_sum = 0;
+    long points_ge_120 = 0;
+    auto t2 = clock_type::now();
+    for (std::size_t i = 0; i < n; ++i) {
+        decider->decide(profiles, i, out.data());
+        for (std::size_t k = 0; k < out.size(); ++k) counts[k] += out[k].outcome == entitle::verdict::eligible;
+        points_sum += out[points_column].points;
+    }
+    double eval_ms = ms_since(t2);
+    points_ge_120 = counts[points_column];
+
+    if (!dump.empty()) {
+        std::ofstream d(dump);
+        for (std::size_t i = 0; i < n; ++i) {
+            decider->decide(profiles, i, out.data());
+            d << i + 1 << ' ';
+            for (auto k : order) d << (out[k].outcome == entitle::verdict::eligible ? '1' : '0');
+            char buf[32];
+            std::snprintf(buf, sizeof buf, " %.1f\n", out[points_column].points);
+            d << buf;
+        }
+    }
+
+    std::printf("{\"engine\": \"entitle\", \"version\": \"0.1.0\", \"n\": %zu, \"results\": {", n);
+    for (std::size_t j = 0; j < order.size(); ++j) std::printf("\"%s\": %ld, ", services[j], counts[order[j]]);
+    std::printf("\"points_sum\": %.2f, \"points_ge_120\": %ld}, ", std::round(points_sum * 100) / 100, points_ge_120);
+    std::printf("\"timing\": {\"load_ms\": %.1f, \"parse_ms\": %.1f, \"eval_ms\": %.1f, \"eval_pps\": %.0f, "
+                "\"parse_eval_pps\": %.0f}}\n",
+                load_ms, parse_ms, eval_ms, n / (eval_ms / 1000), n / ((parse_ms + eval_ms) / 1000));
+    return 0;
+}
