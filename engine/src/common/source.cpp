@@ -1,14 +1,17 @@
 #include <entitle/source.hpp>
 
 #include <algorithm>
+#include <cstring>
 
 namespace entitle {
 
 source_file::source_file(std::string name, std::string text)
     : name_(std::move(name)), text_(std::move(text)) {
     line_starts_.push_back(0);
-    for (std::size_t i = 0; i < text_.size(); ++i)
-        if (text_[i] == '\n') line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
+    const char* begin = text_.data();
+    const char* end = begin + text_.size();
+    for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))));)
+        line_starts_.push_back(static_cast<std::uint32_t>(++p - begin));
 }
 
 line_col source_file::position(std::uint32_t offset) const {

@@ -340,7 +340,14 @@ struct visitor {
             for (std::size_t i = 0; i < rec.fields.size(); ++i)
                 if (rec.fields[i].name == name) slot = static_cast<int>(i);
             if (slot >= 0) {
-                base = emit(op::field, where, c, base, static_cast<std::uint32_t>(slot));
+                if (out_.nodes[base].code == op::subject) {
+                    // The subject's own field: one node instead of two.
+                    out_.nodes[base].code = op::subject_field;
+                    out_.nodes[base].a = static_cast<std::uint32_t>(slot);
+                    out_.nodes[base].where = where;
+                } else {
+                    base = emit(op::field, where, c, base, static_cast<std::uint32_t>(slot));
+                }
                 const auto& t = rec.fields[slot].t;
                 record = (t.k == sema::kind::record && !t.list) ? t.ref : -1;
                 last_list_element_ = (t.k == sema::kind::record && t.list) ? t.ref : -1;
@@ -349,7 +356,21 @@ struct visitor {
             int d = lookup(c.ruleset, &sema::scope::defines, std::make_pair(record, name));
             if (d < 0) bug("unknown field " + name);
             compile_define(d);
-            base = emit(op::define, where, c, base, static_cast<std::uint32_t>(d));
+            if (out_.nodes[base].code == op::subject) {
+                // A define of the subject itself: compile its body in place,
+                // so evaluation needs no call. Its variables get slots after
+                // the caller's, and the caller's names are hidden from it.
+                const auto& info = prog_.defines[d];
+                ctx inner{info.at.ruleset, info.record, source_index(info.at.source), {}};
+                for (std::size_t i = 0; i < c.locals.size(); ++i) inner.locals.push_back({"", c.locals[i].second});
+                auto saved_element = last_list_element_;
+                base = expr(info.decl->value, inner);
+                out_.nodes[base].where = where;
+                out_.nodes[base].source = c.source;
+                last_list_element_ = saved_element;
+            } else {
+                base = emit(op::define, where, c, base, static_cast<std::uint32_t>(d));
+            }
             const auto& t = prog_.defines[d].t;
             record = (t.k == sema::kind::record && !t.list) ? t.ref : -1;
             last_list_element_ = (t.k == sema::kind::record && t.list) ? t.ref : -1;

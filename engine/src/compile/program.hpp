@@ -27,6 +27,7 @@ enum class op : std::uint8_t {
     subject,      // the record the expression is about
     local,        // a: quantifier variable slot
     field,        // a: record node, b: field slot
+    subject_field,  // a: field slot of the subject
     define,       // a: record node, b: define index
     not_, neg,    // a
     and_, or_,    // args

@@ -13,7 +13,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <map>
 #include <set>
+#include <unordered_map>
 
 namespace entitle {
 
@@ -62,7 +64,10 @@ struct yaml_node {
     }
     template <typename F>
     void members(F f) const {
-        for (auto it = n.begin(); it != n.end(); ++it) f(it->first.as<std::string>(""), yaml_node{it->second}, yaml_node{it->first});
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            std::string key = it->first.as<std::string>("");
+            f(std::string_view(key), yaml_node{it->second}, yaml_node{it->first});
+        }
     }
     template <typename F>
     void items(F f) const {
@@ -100,7 +105,7 @@ struct json_node {
     template <typename F>
     void members(F f) const {
         simdjson::dom::object object = e.get_object().value_unsafe();  // a copy: the result is a temporary
-        for (auto field : object) f(std::string(field.key), json_node{field.value, line}, json_node{field.value, line});
+        for (auto field : object) f(field.key, json_node{field.value, line}, json_node{field.value, line});
     }
     template <typename F>
     void items(F f) const {
@@ -135,6 +140,18 @@ struct json_node {
 
 // ---- the loader -----------------------------------------------------------------
 
+// A field path built only when it is needed (an error, a nested record):
+// the parent's path and this step, a key or a 1-based list index.
+struct lazy_path {
+    const std::string& parent;
+    std::string_view key;
+    std::size_t index = 0;
+    std::string str() const {
+        if (index) return parent + "[" + std::to_string(index) + "]";
+        return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+    }
+};
+
 template <typename Node>
 class loader {
 public:
@@ -159,7 +176,7 @@ public:
         Node facts = root;
         std::string entity = options.entity;
         if (auto f = root.member("facts")) {
-            root.members([&](const std::string& key, const Node& v, const Node& k) {
+            root.members([&](std::string_view key, const Node& v, const Node& k) {
                 if (key == "entity") {
                     entity = v.text();
                 } else if (key == "id") {
@@ -168,7 +185,7 @@ public:
                     out.as_of = parse_date(v.text());
                     if (!out.as_of) error(v, "as_of", "expected a date (YYYY-MM-DD), got " + v.shown());
                 } else if (key != "facts") {
-                    error(k, key, "unknown key of a profile envelope (entity, id, as_of, facts)");
+                    error(k, std::string(key), "unknown key of a profile envelope (entity, id, as_of, facts)");
                 }
             });
             facts = *f;
@@ -185,6 +202,16 @@ private:
     std::shared_ptr<const source_file> src_;
     diagnostics& diags_;
     eval::profile_store& store_;
+    std::map<int, std::unordered_map<std::string_view, int>> slots_;  // field slots by name, per record type
+
+    const std::unordered_map<std::string_view, int>& slots_of(int type) {
+        auto [it, fresh] = slots_.try_emplace(type);
+        if (fresh) {
+            const auto& fields = schema_.records[type].fields;
+            for (std::size_t i = 0; i < fields.size(); ++i) it->second.emplace(fields[i].name, static_cast<int>(i));
+        }
+        return it->second;
+    }
 
     void error(const Node& n, const std::string& path, const std::string& message, const char* code = "E703") {
         diags_.error(code, path.empty() ? message : path + ": " + message, src_, n.where(*src_));
@@ -233,16 +260,16 @@ private:
         r.record_type = type;
         r.path = path;
         r.fields.assign(rec.fields.size(), value());
-        node.members([&](const std::string& key, const Node& v, const Node& k) {
-            std::string field_path = path.empty() ? key : path + "." + key;
-            int slot = -1;
-            for (std::size_t i = 0; i < rec.fields.size(); ++i)
-                if (rec.fields[i].name == key) slot = static_cast<int>(i);
+        const auto& slots = slots_of(type);
+        node.members([&](std::string_view key, const Node& v, const Node& k) {
+            lazy_path field_path{path, key};
+            auto found = slots.find(key);
+            int slot = found == slots.end() ? -1 : found->second;
             if (slot < 0) {
                 std::vector<std::string> names;
                 for (auto& f : rec.fields) names.push_back(f.name);
-                std::string best = sema::closest(key, names);
-                error(k, field_path,
+                std::string best = sema::closest(std::string(key), names);
+                error(k, field_path.str(),
                       "unknown field of " + rec.name + (best.empty() ? "" : "; did you mean '" + best + "'?"), "E702");
                 return;
             }
@@ -251,37 +278,37 @@ private:
         return value::record(&r);
     }
 
-    value field(const Node& node, const sema::field_info& f, const std::string& path) {
+    value field(const Node& node, const sema::field_info& f, const lazy_path& where) {
         if (node.is_null()) {
             if (f.optional) return value::none();
-            error(node, path, "null is only allowed for optional fields; leave the field out when it is not known",
+            error(node, where.str(), "null is only allowed for optional fields; leave the field out when it is not known",
                   "E705");
             return value();
         }
         if (f.t.list) {
             if (!node.is_list()) {
-                error(node, path, "expected a list, got " + node.shown());
+                error(node, where.str(), "expected a list, got " + node.shown());
                 return value();
             }
             store_.lists.push_back({});
             eval::list_v& l = store_.lists.back();
-            l.path = path;
+            l.path = where.str();
             std::size_t index = 0;
             sema::field_info element{f.name, f.label, f.t.element(), false};
             node.items([&](const Node& item) {
                 ++index;
-                l.items.push_back(field(item, element, path + "[" + std::to_string(index) + "]"));
+                l.items.push_back(field(item, element, lazy_path{l.path, {}, index}));
             });
             return value::of_list(&l);
         }
-        if (f.t.k == sema::kind::record) return record(node, f.t.ref, path);
+        if (f.t.k == sema::kind::record) return record(node, f.t.ref, where.str());
         if (!node.is_scalar()) {
-            error(node, path, "expected " + sema::to_string(f.t, schema_.names) + ", got " + node.shown());
+            error(node, where.str(), "expected " + sema::to_string(f.t, schema_.names) + ", got " + node.shown());
             return value();
         }
         scalar_error problem;
         if (auto v = node.typed(f.t, schema_, store_.strings, problem)) return *v;
-        error(node, path, problem.message + (problem.code == "E703" ? ", got " + node.shown() : ""),
+        error(node, where.str(), problem.message + (problem.code == "E703" ? ", got " + node.shown() : ""),
               problem.code.c_str());
         return value();
     }
@@ -321,6 +348,7 @@ profile_set_result load_json_lines(const sema::program_data& schema, int ruleset
     profile_set_result result;
     auto set = std::make_shared<profile_set>();
     simdjson::dom::parser parser;
+    loader<json_node> reader(schema, ruleset, text, result.diags, set->store);  // one for all lines: it caches
     const std::string& all = text->text();
     std::size_t begin = 0;
     while (begin < all.size()) {
@@ -335,8 +363,7 @@ profile_set_result load_json_lines(const sema::program_data& schema, int ruleset
         if (auto error = parser.parse(line.data(), line.size()).get(root)) {
             result.diags.error("E701", std::string("not valid JSON: ") + simdjson::error_message(error), text, where);
         } else {
-            auto out = loader<json_node>(schema, ruleset, text, result.diags, set->store)
-                           .run(json_node{root, where}, options);
+            auto out = reader.run(json_node{root, where}, options);
             if (result.diags.error_count() == errors_before) {
                 if (set->entity < 0) set->entity = out.entity;
                 if (out.entity == set->entity) {

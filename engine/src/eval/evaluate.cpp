@@ -32,6 +32,13 @@ int compare(const value& a, const value& b) {
     }
 }
 
+// The common case inline: two values of one integral kind.
+inline int compare_fast(const value& a, const value& b) {
+    if (a.kind == b.kind && a.kind != vk::decimal && a.kind != vk::string && a.kind != vk::boolean)
+        return (a.i > b.i) - (a.i < b.i);
+    return compare(a, b);
+}
+
 // Kleene truth of a value: none counts as false.
 enum class tri { no, yes, unknown };
 tri truth_of(const value& v) {
@@ -53,13 +60,14 @@ evaluator::evaluator(const compiled::program_data& program, const std::vector<va
 value evaluator::run(std::uint32_t node, const value& subject) {
     subject_ = subject;
     frame_ = 0;
-    return eval(node);
+    return tracing_ ? eval<true>(node) : eval<false>(node);
 }
 
+template <bool Trace>
 value evaluator::field(const value& base, std::uint32_t slot) {
     if (base.kind != vk::record) return base.kind == vk::none ? value::none() : value();
     const value& v = base.rec->fields[slot];
-    if (tracing_ && v.kind == vk::unknown) {
+    if (Trace && v.kind == vk::unknown) {
         const auto& rec = program_.checked->records[base.rec->record_type];
         const std::string& name = rec.fields[slot].name;
         missing_.insert(base.rec->path.empty() ? name : base.rec->path + "." + name);
@@ -67,6 +75,7 @@ value evaluator::field(const value& base, std::uint32_t slot) {
     return v;
 }
 
+template <bool Trace>
 value evaluator::eval(std::uint32_t n) {
     const compiled::node& nd = program_.nodes[n];
     value result;
@@ -75,16 +84,17 @@ value evaluator::eval(std::uint32_t n) {
         case op::as_of: result = value::of(vk::date, as_of_); break;
         case op::param:
             result = params_[nd.a];
-            if (tracing_) {
+            if (Trace) {
                 params_read_.insert(nd.a);
                 if (!result.known()) missing_.insert("parameter " + program_.checked->params[nd.a].name);
             }
             break;
         case op::subject: result = subject_; break;
         case op::local: result = locals_[frame_ + nd.a]; break;
-        case op::field: result = field(eval(nd.a), nd.b); break;
+        case op::field: result = field<Trace>(eval<Trace>(nd.a), nd.b); break;
+        case op::subject_field: result = field<Trace>(subject_, nd.a); break;
         case op::define: {
-            value base = eval(nd.a);
+            value base = eval<Trace>(nd.a);
             if (base.kind != vk::record) {
                 result = base.kind == vk::none ? value::none() : value();
                 break;
@@ -94,18 +104,18 @@ value evaluator::eval(std::uint32_t n) {
             subject_ = base;
             frame_ += std::max<std::uint32_t>(program_.locals, 1);
             if (locals_.size() < frame_ + program_.locals + 1) locals_.resize(frame_ + program_.locals + 1);
-            result = eval(program_.defines[nd.b].root);
+            result = eval<Trace>(program_.defines[nd.b].root);
             subject_ = saved_subject;
             frame_ = saved_frame;
             break;
         }
         case op::not_: {
-            tri t = truth_of(eval(nd.a));
+            tri t = truth_of(eval<Trace>(nd.a));
             result = from_tri(t == tri::unknown ? t : t == tri::yes ? tri::no : tri::yes);
             break;
         }
         case op::neg: {
-            value v = eval(nd.a);
+            value v = eval<Trace>(nd.a);
             if (v.kind == vk::decimal) result = value::decimal(-v.d);
             else if (v.kind == vk::unknown || v.kind == vk::none) result = v;
             else result = value::of(v.kind, -v.i);
@@ -118,11 +128,11 @@ value evaluator::eval(std::uint32_t n) {
             bool is_and = nd.code == op::and_ || nd.code == op::all_group;
             tri acc = is_and ? tri::yes : tri::no;
             for (std::uint32_t i = 0; i < nd.arg_count; ++i) {
-                tri t = truth_of(eval(arg(nd, i)));
+                tri t = truth_of(eval<Trace>(arg(nd, i)));
                 if (t == (is_and ? tri::no : tri::yes)) {
                     acc = t;
                     // Traced runs evaluate the rest too, so explanations show every member.
-                    if (!tracing_) break;
+                    if (!Trace) break;
                 } else if (t == tri::unknown && acc != (is_and ? tri::no : tri::yes)) {
                     acc = tri::unknown;
                 }
@@ -131,49 +141,49 @@ value evaluator::eval(std::uint32_t n) {
             break;
         }
         case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge: {
-            value a = eval(nd.a), b = eval(nd.b);
+            value a = eval<Trace>(nd.a), b = operand<Trace>(nd.b);
             if (a.kind == vk::unknown || b.kind == vk::unknown) break;
             if (a.kind == vk::none || b.kind == vk::none) {
                 bool both = a.kind == b.kind;
                 result = value::boolean(nd.code == op::eq ? both : nd.code == op::ne ? !both : false);
                 break;
             }
-            int c = compare(a, b);
+            int c = compare_fast(a, b);
             bool r = nd.code == op::eq ? c == 0 : nd.code == op::ne ? c != 0 : nd.code == op::lt ? c < 0
                    : nd.code == op::le ? c <= 0 : nd.code == op::gt ? c > 0 : c >= 0;
             result = value::boolean(r);
             break;
         }
         case op::between: {
-            value s = eval(nd.a), lo = eval(nd.b), hi = eval(nd.c);
+            value s = eval<Trace>(nd.a), lo = operand<Trace>(nd.b), hi = operand<Trace>(nd.c);
             if (s.kind == vk::none || lo.kind == vk::none || hi.kind == vk::none) {
                 result = value::boolean(false);
             } else if (s.known() && lo.known() && hi.known()) {
-                result = value::boolean(compare(lo, s) <= 0 && compare(s, hi) <= 0);
+                result = value::boolean(compare_fast(lo, s) <= 0 && compare_fast(s, hi) <= 0);
             }
             break;
         }
         case op::in_set: {
-            value s = eval(nd.a);
+            value s = eval<Trace>(nd.a);
             tri found = tri::no;
             if (s.kind == vk::unknown) found = tri::unknown;
             for (std::uint32_t i = 0; i < nd.arg_count && found != tri::yes; ++i) {
-                value item = eval(arg(nd, i));
+                value item = operand<Trace>(arg(nd, i));
                 if (s.kind == vk::none || item.kind == vk::none) continue;
                 if (!item.known() || !s.known()) found = tri::unknown;
-                else if (compare(s, item) == 0) found = tri::yes;
+                else if (compare_fast(s, item) == 0) found = tri::yes;
             }
             if (nd.flag && found != tri::unknown) found = found == tri::yes ? tri::no : tri::yes;
             result = from_tri(found);
             break;
         }
         case op::is_set: {
-            value v = eval(nd.a);
+            value v = eval<Trace>(nd.a);
             if (v.kind != vk::unknown) result = value::boolean((v.kind != vk::none) != nd.flag);
             break;
         }
         case op::add: case op::sub: case op::mul: case op::div: {
-            value a = eval(nd.a), b = eval(nd.b);
+            value a = eval<Trace>(nd.a), b = operand<Trace>(nd.b);
             if (a.kind == vk::unknown || b.kind == vk::unknown) break;
             if (a.kind == vk::none || b.kind == vk::none) {
                 result = value::none();
@@ -209,25 +219,26 @@ value evaluator::eval(std::uint32_t n) {
             break;
         }
         case op::cond: {
-            tri t = truth_of(eval(nd.a));
-            if (t == tri::yes) result = eval(nd.b);
-            else if (t == tri::no) result = eval(nd.c);
+            tri t = truth_of(eval<Trace>(nd.a));
+            if (t == tri::yes) result = eval<Trace>(nd.b);
+            else if (t == tri::no) result = eval<Trace>(nd.c);
             else {
-                value x = eval(nd.b), y = eval(nd.c);
+                value x = eval<Trace>(nd.b), y = eval<Trace>(nd.c);
                 if (x.known() && y.known() && x.kind == y.kind && compare(x, y) == 0) result = x;
             }
             break;
         }
-        case op::any_q: case op::all_q: case op::count_q: case op::sum_q: result = quantify(nd); break;
-        case op::table: result = table(nd); break;
-        default: result = call(nd); break;
+        case op::any_q: case op::all_q: case op::count_q: case op::sum_q: result = quantify<Trace>(nd); break;
+        case op::table: result = table<Trace>(nd); break;
+        default: result = call<Trace>(nd); break;
     }
-    if (tracing_) trace_[n] = result;
+    if (Trace) trace_[n] = result;
     return result;
 }
 
+template <bool Trace>
 value evaluator::quantify(const compiled::node& nd) {
-    value list = eval(nd.a);
+    value list = eval<Trace>(nd.a);
     if (list.kind == vk::unknown) return value();
     static const list_v empty;
     const list_v& items = list.kind == vk::list ? *list.list : empty;
@@ -238,7 +249,7 @@ value evaluator::quantify(const compiled::node& nd) {
     bool unknown = false;
     for (const value& item : items.items) {
         locals_[slot] = item;
-        value body = eval(nd.b);
+        value body = eval<Trace>(nd.b);
         if (nd.code == op::sum_q) {
             if (!body.known()) {
                 unknown = true;
@@ -259,7 +270,7 @@ value evaluator::quantify(const compiled::node& nd) {
         bool decisive = nd.code == op::any_q ? t == tri::yes : t == tri::no;
         if (decisive) {
             acc = t;
-            if (!tracing_) break;
+            if (!Trace) break;
         } else if (t == tri::unknown && acc != (nd.code == op::any_q ? tri::yes : tri::no)) {
             acc = tri::unknown;
         }
@@ -272,38 +283,40 @@ value evaluator::quantify(const compiled::node& nd) {
     return from_tri(acc);
 }
 
+template <bool Trace>
 value evaluator::table(const compiled::node& nd) {
-    value key = eval(nd.a);
+    value key = eval<Trace>(nd.a);
     if (!key.known()) return value();
     if (key.kind == vk::none) return value::none();
     const compiled::table_def& t = program_.tables[nd.b];
     for (const auto& row : t.rows) {
-        if (row.is_else) return eval(row.result);
+        if (row.is_else) return eval<Trace>(row.result);
         if (row.low.known() && compare(key, row.low) < 0) continue;
         if (row.high.known()) {
             int c = compare(key, row.high);
             if (c > 0 || (c == 0 && !row.high_inclusive)) continue;
         }
-        return eval(row.result);
+        return eval<Trace>(row.result);
     }
     return value::none();
 }
 
+template <bool Trace>
 value evaluator::spells(const compiled::node& nd) {
-    value list = eval(arg(nd, 0));
+    value list = eval<Trace>(arg(nd, 0));
     if (list.kind == vk::unknown) return value();
     // The optional reference date is the last argument when present.
     std::uint32_t fixed = nd.code == op::total || nd.code == op::holds ? 1 : 2;
     std::int64_t at = as_of_;
     if (nd.arg_count > fixed) {
-        value d = eval(arg(nd, fixed));
+        value d = eval<Trace>(arg(nd, fixed));
         if (!d.known()) return value();
         if (d.kind == vk::none) return value::none();
         at = d.i;
     }
     std::int64_t gap = 0;
     if (fixed == 2) {
-        value g = eval(arg(nd, 1));
+        value g = eval<Trace>(arg(nd, 1));
         if (!g.known()) return value();
         if (g.kind == vk::none) return value::none();
         gap = g.i;
@@ -315,7 +328,7 @@ value evaluator::spells(const compiled::node& nd) {
             const value& from = item.rec->fields[nd.b];
             const value& to = item.rec->fields[nd.c];
             if (from.kind != vk::date) {
-                if (tracing_) missing_.insert(item.rec->path + ".from");
+                if (Trace) missing_.insert(item.rec->path + ".from");
                 return value();
             }
             // An open (absent or null) end runs on: the spell is ongoing.
@@ -336,10 +349,11 @@ value evaluator::spells(const compiled::node& nd) {
     }
 }
 
+template <bool Trace>
 value evaluator::call(const compiled::node& nd) {
-    if (nd.code >= op::total) return spells(nd);
+    if (nd.code >= op::total) return spells<Trace>(nd);
     if (nd.code == op::size_of) {
-        value l = eval(arg(nd, 0));
+        value l = eval<Trace>(arg(nd, 0));
         if (l.kind == vk::list) return value::of(vk::integer, static_cast<std::int64_t>(l.list->items.size()));
         return l.kind == vk::none ? value::of(vk::integer, 0) : value();
     }
@@ -347,7 +361,7 @@ value evaluator::call(const compiled::node& nd) {
     std::uint32_t count = std::min<std::uint32_t>(nd.arg_count, 4);
     bool none = false;
     for (std::uint32_t i = 0; i < count; ++i) {
-        a[i] = eval(arg(nd, i));
+        a[i] = eval<Trace>(arg(nd, i));
         if (!a[i].known()) return value();
         if (a[i].kind == vk::none) none = true;
     }

@@ -32,12 +32,21 @@ public:
     std::string format(const value& v) const;
 
 private:
-    value eval(std::uint32_t n);
-    value field(const value& base, std::uint32_t slot);
-    value call(const compiled::node& n);
-    value spells(const compiled::node& n);
-    value table(const compiled::node& n);
-    value quantify(const compiled::node& n);
+    // Trace: keep node values and unknown facts (explanations); the
+    // untraced instantiation is the fast path.
+    template <bool Trace> value eval(std::uint32_t n);
+    template <bool Trace> value field(const value& base, std::uint32_t slot);
+    template <bool Trace> value call(const compiled::node& n);
+    template <bool Trace> value spells(const compiled::node& n);
+    template <bool Trace> value table(const compiled::node& n);
+    template <bool Trace> value quantify(const compiled::node& n);
+    // An operand: constants are read in place when not tracing.
+    template <bool Trace>
+    value operand(std::uint32_t n) {
+        const compiled::node& x = program_.nodes[n];
+        if (!Trace && x.code == compiled::op::constant) return program_.constants[x.a];
+        return eval<Trace>(n);
+    }
     std::uint32_t arg(const compiled::node& n, std::uint32_t i) const { return program_.args[n.first_arg + i]; }
 
     const compiled::program_data& program_;
