@@ -345,6 +345,10 @@ struct visitor {
                     out_.nodes[base].code = op::subject_field;
                     out_.nodes[base].a = static_cast<std::uint32_t>(slot);
                     out_.nodes[base].where = where;
+                } else if (out_.nodes[base].code == op::local) {
+                    out_.nodes[base].code = op::local_field;
+                    out_.nodes[base].b = static_cast<std::uint32_t>(slot);
+                    out_.nodes[base].where = where;
                 } else {
                     base = emit(op::field, where, c, base, static_cast<std::uint32_t>(slot));
                 }

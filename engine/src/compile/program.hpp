@@ -28,6 +28,7 @@ enum class op : std::uint8_t {
     local,        // a: quantifier variable slot
     field,        // a: record node, b: field slot
     subject_field,  // a: field slot of the subject
+    local_field,    // a: variable slot, b: field slot
     define,       // a: record node, b: define index
     not_, neg,    // a
     and_, or_,    // args

@@ -91,10 +91,11 @@ value evaluator::eval(std::uint32_t n) {
             break;
         case op::subject: result = subject_; break;
         case op::local: result = locals_[frame_ + nd.a]; break;
-        case op::field: result = field<Trace>(eval<Trace>(nd.a), nd.b); break;
+        case op::field: result = field<Trace>(operand<Trace>(nd.a), nd.b); break;
         case op::subject_field: result = field<Trace>(subject_, nd.a); break;
+        case op::local_field: result = field<Trace>(locals_[frame_ + nd.a], nd.b); break;
         case op::define: {
-            value base = eval<Trace>(nd.a);
+            value base = operand<Trace>(nd.a);
             if (base.kind != vk::record) {
                 result = base.kind == vk::none ? value::none() : value();
                 break;
@@ -110,12 +111,12 @@ value evaluator::eval(std::uint32_t n) {
             break;
         }
         case op::not_: {
-            tri t = truth_of(eval<Trace>(nd.a));
+            tri t = truth_of(operand<Trace>(nd.a));
             result = from_tri(t == tri::unknown ? t : t == tri::yes ? tri::no : tri::yes);
             break;
         }
         case op::neg: {
-            value v = eval<Trace>(nd.a);
+            value v = operand<Trace>(nd.a);
             if (v.kind == vk::decimal) result = value::decimal(-v.d);
             else if (v.kind == vk::unknown || v.kind == vk::none) result = v;
             else result = value::of(v.kind, -v.i);
@@ -128,7 +129,7 @@ value evaluator::eval(std::uint32_t n) {
             bool is_and = nd.code == op::and_ || nd.code == op::all_group;
             tri acc = is_and ? tri::yes : tri::no;
             for (std::uint32_t i = 0; i < nd.arg_count; ++i) {
-                tri t = truth_of(eval<Trace>(arg(nd, i)));
+                tri t = truth_of(operand<Trace>(arg(nd, i)));
                 if (t == (is_and ? tri::no : tri::yes)) {
                     acc = t;
                     // Traced runs evaluate the rest too, so explanations show every member.
@@ -141,7 +142,7 @@ value evaluator::eval(std::uint32_t n) {
             break;
         }
         case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge: {
-            value a = eval<Trace>(nd.a), b = operand<Trace>(nd.b);
+            value a = operand<Trace>(nd.a), b = operand<Trace>(nd.b);
             if (a.kind == vk::unknown || b.kind == vk::unknown) break;
             if (a.kind == vk::none || b.kind == vk::none) {
                 bool both = a.kind == b.kind;
@@ -155,7 +156,7 @@ value evaluator::eval(std::uint32_t n) {
             break;
         }
         case op::between: {
-            value s = eval<Trace>(nd.a), lo = operand<Trace>(nd.b), hi = operand<Trace>(nd.c);
+            value s = operand<Trace>(nd.a), lo = operand<Trace>(nd.b), hi = operand<Trace>(nd.c);
             if (s.kind == vk::none || lo.kind == vk::none || hi.kind == vk::none) {
                 result = value::boolean(false);
             } else if (s.known() && lo.known() && hi.known()) {
@@ -164,7 +165,7 @@ value evaluator::eval(std::uint32_t n) {
             break;
         }
         case op::in_set: {
-            value s = eval<Trace>(nd.a);
+            value s = operand<Trace>(nd.a);
             tri found = tri::no;
             if (s.kind == vk::unknown) found = tri::unknown;
             for (std::uint32_t i = 0; i < nd.arg_count && found != tri::yes; ++i) {
@@ -178,12 +179,12 @@ value evaluator::eval(std::uint32_t n) {
             break;
         }
         case op::is_set: {
-            value v = eval<Trace>(nd.a);
+            value v = operand<Trace>(nd.a);
             if (v.kind != vk::unknown) result = value::boolean((v.kind != vk::none) != nd.flag);
             break;
         }
         case op::add: case op::sub: case op::mul: case op::div: {
-            value a = eval<Trace>(nd.a), b = operand<Trace>(nd.b);
+            value a = operand<Trace>(nd.a), b = operand<Trace>(nd.b);
             if (a.kind == vk::unknown || b.kind == vk::unknown) break;
             if (a.kind == vk::none || b.kind == vk::none) {
                 result = value::none();
@@ -219,11 +220,11 @@ value evaluator::eval(std::uint32_t n) {
             break;
         }
         case op::cond: {
-            tri t = truth_of(eval<Trace>(nd.a));
-            if (t == tri::yes) result = eval<Trace>(nd.b);
-            else if (t == tri::no) result = eval<Trace>(nd.c);
+            tri t = truth_of(operand<Trace>(nd.a));
+            if (t == tri::yes) result = operand<Trace>(nd.b);
+            else if (t == tri::no) result = operand<Trace>(nd.c);
             else {
-                value x = eval<Trace>(nd.b), y = eval<Trace>(nd.c);
+                value x = operand<Trace>(nd.b), y = operand<Trace>(nd.c);
                 if (x.known() && y.known() && x.kind == y.kind && compare(x, y) == 0) result = x;
             }
             break;
@@ -238,7 +239,7 @@ value evaluator::eval(std::uint32_t n) {
 
 template <bool Trace>
 value evaluator::quantify(const compiled::node& nd) {
-    value list = eval<Trace>(nd.a);
+    value list = operand<Trace>(nd.a);
     if (list.kind == vk::unknown) return value();
     static const list_v empty;
     const list_v& items = list.kind == vk::list ? *list.list : empty;
@@ -249,7 +250,7 @@ value evaluator::quantify(const compiled::node& nd) {
     bool unknown = false;
     for (const value& item : items.items) {
         locals_[slot] = item;
-        value body = eval<Trace>(nd.b);
+        value body = operand<Trace>(nd.b);
         if (nd.code == op::sum_q) {
             if (!body.known()) {
                 unknown = true;
@@ -285,7 +286,7 @@ value evaluator::quantify(const compiled::node& nd) {
 
 template <bool Trace>
 value evaluator::table(const compiled::node& nd) {
-    value key = eval<Trace>(nd.a);
+    value key = operand<Trace>(nd.a);
     if (!key.known()) return value();
     if (key.kind == vk::none) return value::none();
     const compiled::table_def& t = program_.tables[nd.b];
@@ -303,20 +304,20 @@ value evaluator::table(const compiled::node& nd) {
 
 template <bool Trace>
 value evaluator::spells(const compiled::node& nd) {
-    value list = eval<Trace>(arg(nd, 0));
+    value list = operand<Trace>(arg(nd, 0));
     if (list.kind == vk::unknown) return value();
     // The optional reference date is the last argument when present.
     std::uint32_t fixed = nd.code == op::total || nd.code == op::holds ? 1 : 2;
     std::int64_t at = as_of_;
     if (nd.arg_count > fixed) {
-        value d = eval<Trace>(arg(nd, fixed));
+        value d = operand<Trace>(arg(nd, fixed));
         if (!d.known()) return value();
         if (d.kind == vk::none) return value::none();
         at = d.i;
     }
     std::int64_t gap = 0;
     if (fixed == 2) {
-        value g = eval<Trace>(arg(nd, 1));
+        value g = operand<Trace>(arg(nd, 1));
         if (!g.known()) return value();
         if (g.kind == vk::none) return value::none();
         gap = g.i;
@@ -353,7 +354,7 @@ template <bool Trace>
 value evaluator::call(const compiled::node& nd) {
     if (nd.code >= op::total) return spells<Trace>(nd);
     if (nd.code == op::size_of) {
-        value l = eval<Trace>(arg(nd, 0));
+        value l = operand<Trace>(arg(nd, 0));
         if (l.kind == vk::list) return value::of(vk::integer, static_cast<std::int64_t>(l.list->items.size()));
         return l.kind == vk::none ? value::of(vk::integer, 0) : value();
     }
@@ -361,7 +362,7 @@ value evaluator::call(const compiled::node& nd) {
     std::uint32_t count = std::min<std::uint32_t>(nd.arg_count, 4);
     bool none = false;
     for (std::uint32_t i = 0; i < count; ++i) {
-        a[i] = eval<Trace>(arg(nd, i));
+        a[i] = operand<Trace>(arg(nd, i));
         if (!a[i].known()) return value();
         if (a[i].kind == vk::none) none = true;
     }

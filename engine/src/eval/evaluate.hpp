@@ -40,12 +40,25 @@ private:
     template <bool Trace> value spells(const compiled::node& n);
     template <bool Trace> value table(const compiled::node& n);
     template <bool Trace> value quantify(const compiled::node& n);
-    // An operand: constants are read in place when not tracing.
+    // An operand. Untraced, the leaves (constants, fields of the subject or
+    // of a quantifier variable) are read in place, without a call.
     template <bool Trace>
     value operand(std::uint32_t n) {
-        const compiled::node& x = program_.nodes[n];
-        if (!Trace && x.code == compiled::op::constant) return program_.constants[x.a];
+        if constexpr (!Trace) {
+            const compiled::node& x = program_.nodes[n];
+            switch (x.code) {
+                case compiled::op::constant: return program_.constants[x.a];
+                case compiled::op::subject_field: return leaf_field(subject_, x.a);
+                case compiled::op::local_field: return leaf_field(locals_[frame_ + x.a], x.b);
+                case compiled::op::local: return locals_[frame_ + x.a];
+                default: break;
+            }
+        }
         return eval<Trace>(n);
+    }
+    static value leaf_field(const value& base, std::uint32_t slot) {
+        if (base.kind == vk::record) return base.rec->fields[slot];
+        return base.kind == vk::none ? value::none() : value();
     }
     std::uint32_t arg(const compiled::node& n, std::uint32_t i) const { return program_.args[n.first_arg + i]; }
 
