@@ -127,35 +127,21 @@ std::string render_text(const diagnostics& list_in, bool with_summary) {
 std::string render_json(const diagnostics& list_in) {
     diagnostics list = list_in;
     list.sort();
-    std::string out = "{\"diagnostics\":[";
-    bool first = true;
-    for (const auto& d : list.items()) {
-        if (!first) out += ',';
-        first = false;
-        out += "{\"severity\":\"";
-        out += level_name(d.level);
-        out += "\",\"code\":";
-        detail::append_json_string(out, d.code);
-        out += ",\"message\":";
-        detail::append_json_string(out, d.message);
+    detail::json_writer w;
+    w.begin_object().array("diagnostics", list.items(), [](detail::json_writer& j, const diagnostic& d) {
+        j.begin_object().key("severity").value(level_name(d.level)).key("code").value(d.code);
+        j.key("message").value(d.message);
         if (d.source) {
             auto b = d.source->position(d.where.begin), e = d.source->position(d.where.end);
-            out += ",\"file\":";
-            detail::append_json_string(out, d.source->name());
-            out += ",\"line\":" + std::to_string(b.line) + ",\"column\":" +
-                   std::to_string(b.column) + ",\"end_line\":" + std::to_string(e.line) +
-                   ",\"end_column\":" + std::to_string(e.column);
+            j.key("file").value(d.source->name()).key("line").value(static_cast<long long>(b.line));
+            j.key("column").value(static_cast<long long>(b.column)).key("end_line").value(static_cast<long long>(e.line));
+            j.key("end_column").value(static_cast<long long>(e.column));
         }
-        out += ",\"notes\":[";
-        for (std::size_t i = 0; i < d.notes.size(); ++i) {
-            if (i) out += ',';
-            detail::append_json_string(out, d.notes[i]);
-        }
-        out += "]}";
-    }
-    out += "],\"errors\":" + std::to_string(list.error_count()) +
-           ",\"warnings\":" + std::to_string(list.warning_count()) + "}\n";
-    return out;
+        j.strings("notes", d.notes).end_object();
+    });
+    w.key("errors").value(static_cast<long long>(list.error_count()));
+    w.key("warnings").value(static_cast<long long>(list.warning_count())).end_object();
+    return w.str() + "\n";
 }
 
 }  // namespace entitle

@@ -1,9 +1,11 @@
-// Minimal JSON string escaping for the renderers; the engine writes JSON by
-// hand because its documents are small and their shape is fixed.
+// A small JSON writer for the renderers: commas and escaping handled in one
+// place. The engine writes JSON by hand because its documents are small and
+// their shape is fixed; reading JSON is simdjson's job (data/profile.cpp).
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace entitle::detail {
 
@@ -29,5 +31,85 @@ inline void append_json_string(std::string& out, std::string_view s) {
     }
     out += '"';
 }
+
+class json_writer {
+public:
+    json_writer& begin_object() { return open('{'); }
+    json_writer& end_object() { return close('}'); }
+    json_writer& begin_array() { return open('['); }
+    json_writer& end_array() { return close(']'); }
+
+    json_writer& key(std::string_view k) {
+        separate();
+        append_json_string(out_, k);
+        out_ += ':';
+        after_key_ = true;
+        return *this;
+    }
+    json_writer& value(std::string_view s) {
+        separate();
+        append_json_string(out_, s);
+        return *this;
+    }
+    json_writer& value(const char* s) { return value(std::string_view(s)); }
+    json_writer& value(const std::string& s) { return value(std::string_view(s)); }
+    json_writer& value(long long n) {
+        separate();
+        out_ += std::to_string(n);
+        return *this;
+    }
+    json_writer& value(bool b) {
+        separate();
+        out_ += b ? "true" : "false";
+        return *this;
+    }
+    json_writer& null() {
+        separate();
+        out_ += "null";
+        return *this;
+    }
+    // A string, or null when it is empty.
+    json_writer& value_or_null(const std::string& s) { return s.empty() ? null() : value(s); }
+
+    // key: [f(w, x) for x in range]
+    template <typename Range, typename F>
+    json_writer& array(std::string_view k, const Range& range, F f) {
+        key(k).begin_array();
+        for (const auto& x : range) f(*this, x);
+        return end_array();
+    }
+    json_writer& strings(std::string_view k, const std::vector<std::string>& list) {
+        return array(k, list, [](json_writer& w, const std::string& s) { w.value(s); });
+    }
+
+    std::string& str() { return out_; }
+
+private:
+    std::string out_;
+    std::vector<bool> first_;  // per open container: nothing written in it yet
+    bool after_key_ = false;
+
+    void separate() {
+        if (after_key_) {
+            after_key_ = false;
+            return;
+        }
+        if (!first_.empty()) {
+            if (!first_.back()) out_ += ',';
+            first_.back() = false;
+        }
+    }
+    json_writer& open(char c) {
+        separate();
+        out_ += c;
+        first_.push_back(true);
+        return *this;
+    }
+    json_writer& close(char c) {
+        out_ += c;
+        first_.pop_back();
+        return *this;
+    }
+};
 
 }  // namespace entitle::detail

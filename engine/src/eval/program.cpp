@@ -535,41 +535,13 @@ void explain_text(std::string& out, const explanation& e, int depth, bool recurs
         for (const auto& c : e.children) explain_text(out, c, depth + 1);
 }
 
-void json_strings(std::string& out, const std::vector<std::string>& list) {
-    out += '[';
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        if (i) out += ',';
-        detail::append_json_string(out, list[i]);
-    }
-    out += ']';
-}
-
-void json_explanation(std::string& out, const explanation& e) {
-    out += "{\"label\":";
-    detail::append_json_string(out, e.label);
-    out += ",\"text\":";
-    detail::append_json_string(out, e.text);
-    out += ",\"value\":\"";
-    out += to_string(e.outcome);
-    out += "\"";
-    if (e.unless) out += ",\"unless\":true";
-    if (!e.observed.empty()) {
-        out += ",\"observed\":";
-        detail::append_json_string(out, e.observed);
-    }
-    if (!e.expected.empty()) {
-        out += ",\"expected\":";
-        detail::append_json_string(out, e.expected);
-    }
-    if (!e.children.empty()) {
-        out += ",\"children\":[";
-        for (std::size_t i = 0; i < e.children.size(); ++i) {
-            if (i) out += ',';
-            json_explanation(out, e.children[i]);
-        }
-        out += ']';
-    }
-    out += '}';
+void json_explanation(detail::json_writer& w, const explanation& e) {
+    w.begin_object().key("label").value(e.label).key("text").value(e.text).key("value").value(to_string(e.outcome));
+    if (e.unless) w.key("unless").value(true);
+    if (!e.observed.empty()) w.key("observed").value(e.observed);
+    if (!e.expected.empty()) w.key("expected").value(e.expected);
+    if (!e.children.empty()) w.array("children", e.children, json_explanation);
+    w.end_object();
 }
 
 }  // namespace
@@ -622,110 +594,42 @@ std::string render_text(const evaluation& e, bool explain) {
 }
 
 std::string render_json(const evaluation& e) {
-    std::string out = "{\"ruleset\":";
-    detail::append_json_string(out, e.ruleset);
-    out += ",\"entity\":";
-    detail::append_json_string(out, e.entity);
-    out += ",\"as_of\":\"" + to_string(e.as_of) + "\"";
+    detail::json_writer w;
+    w.begin_object().key("ruleset").value(e.ruleset).key("entity").value(e.entity).key("as_of").value(to_string(e.as_of));
     for (bool scores : {false, true}) {
-        out += scores ? ",\"scores\":[" : ",\"services\":[";
-        bool first = true;
+        w.key(scores ? "scores" : "services").begin_array();
         for (const auto& s : e.services) {
             if (s.is_score != scores) continue;
-            if (!first) out += ',';
-            first = false;
-            out += "{\"id\":";
-            detail::append_json_string(out, s.id);
-            out += ",\"title\":";
-            detail::append_json_string(out, s.title);
-            out += ",\"verdict\":\"";
-            out += to_string(s.outcome);
-            out += "\",\"layer\":";
-            detail::append_json_string(out, s.layer);
+            w.begin_object().key("id").value(s.id).key("title").value(s.title);
+            w.key("verdict").value(to_string(s.outcome)).key("layer").value(s.layer);
             if (scores) {
-                out += ",\"value\":" + (s.total.empty() ? std::string("null") : "\"" + s.total + "\"");
-                out += ",\"threshold\":" + (s.threshold.empty() ? std::string("null") : "\"" + s.threshold + "\"");
-                out += ",\"items\":[";
-                for (std::size_t i = 0; i < s.items.size(); ++i) {
-                    if (i) out += ',';
-                    out += "{\"id\":";
-                    detail::append_json_string(out, s.items[i].id);
-                    out += ",\"label\":";
-                    detail::append_json_string(out, s.items[i].label);
-                    out += ",\"points\":";
-                    if (s.items[i].points.empty()) out += "null";
-                    else detail::append_json_string(out, s.items[i].points);
-                    out += '}';
-                }
-                out += ']';
+                w.key("value").value_or_null(s.total).key("threshold").value_or_null(s.threshold);
+                w.array("items", s.items, [](detail::json_writer& j, const score_item_result& i) {
+                    j.begin_object().key("id").value(i.id).key("label").value(i.label).key("points").value_or_null(i.points);
+                    j.end_object();
+                });
             }
-            out += ",\"failed\":";
-            json_strings(out, s.failed);
-            out += ",\"missing\":";
-            json_strings(out, s.missing);
-            out += ",\"citations\":";
-            json_strings(out, s.citations);
-            out += ",\"parameters\":[";
-            for (std::size_t i = 0; i < s.parameters.size(); ++i) {
-                const auto& p = s.parameters[i];
-                if (i) out += ',';
-                out += "{\"name\":";
-                detail::append_json_string(out, p.name);
-                out += ",\"value\":";
-                detail::append_json_string(out, p.value);
-                out += ",\"since\":";
-                detail::append_json_string(out, p.since);
-                out += ",\"layer\":";
-                detail::append_json_string(out, p.layer);
-                out += '}';
-            }
-            out += ']';
-            out += ",\"explanation\":[";
-            for (std::size_t i = 0; i < s.conditions.size(); ++i) {
-                if (i) out += ',';
-                json_explanation(out, s.conditions[i]);
-            }
-            out += "]";
-            if (!s.decided_by.empty()) {
-                out += ",\"decided_by\":";
-                detail::append_json_string(out, s.decided_by);
-            }
-            if (!s.conflict.empty()) {
-                out += ",\"conflict\":";
-                detail::append_json_string(out, s.conflict);
-            }
-            if (!s.exceptions.empty()) {
-                out += ",\"exceptions\":[";
-                for (std::size_t i = 0; i < s.exceptions.size(); ++i) {
-                    const auto& x = s.exceptions[i];
-                    if (i) out += ',';
-                    out += "{\"id\":";
-                    detail::append_json_string(out, x.id);
-                    out += ",\"title\":";
-                    detail::append_json_string(out, x.title);
-                    out += ",\"layer\":";
-                    detail::append_json_string(out, x.layer);
-                    out += ",\"applies\":\"";
-                    out += to_string(x.applies);
-                    out += "\",\"conclusion\":\"";
-                    out += to_string(x.conclusion);
-                    out += "\",\"citations\":";
-                    json_strings(out, x.citations);
-                    out += ",\"explanation\":[";
-                    for (std::size_t j = 0; j < x.conditions.size(); ++j) {
-                        if (j) out += ',';
-                        json_explanation(out, x.conditions[j]);
-                    }
-                    out += "]}";
-                }
-                out += ']';
-            }
-            out += '}';
+            w.strings("failed", s.failed).strings("missing", s.missing).strings("citations", s.citations);
+            w.array("parameters", s.parameters, [](detail::json_writer& j, const parameter_use& p) {
+                j.begin_object().key("name").value(p.name).key("value").value(p.value);
+                j.key("since").value(p.since).key("layer").value(p.layer).end_object();
+            });
+            w.array("explanation", s.conditions, json_explanation);
+            if (!s.decided_by.empty()) w.key("decided_by").value(s.decided_by);
+            if (!s.conflict.empty()) w.key("conflict").value(s.conflict);
+            if (!s.exceptions.empty())
+                w.array("exceptions", s.exceptions, [](detail::json_writer& j, const exception_result& x) {
+                    j.begin_object().key("id").value(x.id).key("title").value(x.title).key("layer").value(x.layer);
+                    j.key("applies").value(to_string(x.applies)).key("conclusion").value(to_string(x.conclusion));
+                    j.strings("citations", x.citations).array("explanation", x.conditions, json_explanation);
+                    j.end_object();
+                });
+            w.end_object();
         }
-        out += ']';
+        w.end_array();
     }
-    out += "}\n";
-    return out;
+    w.end_object();
+    return w.str() + "\n";
 }
 
 }  // namespace entitle
