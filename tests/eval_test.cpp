@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <thread>
 
 namespace fs = std::filesystem;
 using namespace entitle;
@@ -399,4 +400,67 @@ TEST_CASE("exceptions follow default logic: override, priority, conflict", "[eva
         auto r = run("  local: true\n  points: 0\n  banned: false\n");
         CHECK(r.outcome == verdict::eligible);
     }
+}
+
+TEST_CASE("scores total their capped items and pass against the threshold", "[eval][scores]") {
+    auto p = compile_text(
+        "ruleset t\nenum Edu { none, bachelor, master }\n"
+        "entity P { age: int  edu: Edu  years: int  permit: bool }\n"
+        "table edu_points: Edu -> int { bachelor: 60  master: 100  else: 0 }\n"
+        "param points.standard: int = 120\n"
+        "score points \"积分\" for P\n"
+        "  requires permit \"持证\"\n"
+        "  item age \"年龄\" = if age >= 56 then 5 else min(30, 5 + 2 * (56 - age))\n"
+        "  item edu \"学历\" = edu_points(edu) cap 90\n"
+        "  item insurance \"社保\" = 3 * years cap 30\n"
+        "  threshold param points.standard\n");
+    auto run = [&](const std::string& facts) {
+        auto prof = load(*p, "entity: P\nfacts:\n" + facts);
+        REQUIRE(prof.value);
+        return p->evaluate(*prof.value, {{2025, 1, 1}, {}}).services.at(0);
+    };
+    auto pass = run("  age: 30\n  edu: master\n  years: 4\n  permit: true\n");
+    CHECK(pass.is_score);
+    CHECK(pass.outcome == verdict::eligible);
+    CHECK(pass.total == "132");  // 30 + 90 (capped from 100) + 12
+    CHECK(pass.threshold == "120");
+    REQUIRE(pass.items.size() == 3);
+    CHECK(pass.items[1].points == "90");
+    auto low = run("  age: 50\n  edu: bachelor\n  years: 20\n  permit: true\n");
+    CHECK(low.total == "107");  // 17 + 60 + 30 (capped from 60)
+    CHECK(low.outcome == verdict::not_eligible);
+    auto gate = run("  age: 30\n  edu: master\n  years: 4\n  permit: false\n");
+    CHECK(gate.outcome == verdict::not_eligible);
+    CHECK(gate.failed.front() == "持证");
+    auto open = run("  age: 30\n  years: 4\n  permit: true\n");
+    CHECK(open.outcome == verdict::undetermined);
+    CHECK(open.total.empty());
+    CHECK(open.missing == std::vector<std::string>{"edu"});
+    auto json = render_json(p->evaluate(*load(*p, "entity: P\nfacts:\n  age: 30\n  edu: master\n  years: 4\n  permit: true\n").value,
+                                        {{2025, 1, 1}, {}}));
+    CHECK_THAT(json, Catch::Contains("\"scores\":[{\"id\":\"points\",\"title\":\"积分\",\"verdict\":\"eligible\""));
+    CHECK_THAT(json, Catch::Contains("\"value\":\"132\",\"threshold\":\"120\""));
+}
+
+TEST_CASE("one program evaluates from many threads at once", "[eval][threads]") {
+    auto loaded = load_rule_files({"rules"});
+    auto compiled = compile(loaded.files);
+    REQUIRE(compiled.program);
+    auto prof = compiled.program->load_profile(std::make_shared<source_file>(
+        "examples/profiles/li-household.yaml", testing::read_text("examples/profiles/li-household.yaml")));
+    REQUIRE(prof.value);
+    std::string expected = render_json(compiled.program->evaluate(*prof.value, {*prof.as_of, {}}));
+    std::vector<std::string> results(4);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < results.size(); ++t)
+        threads.emplace_back([&, t] {
+            std::string last;
+            for (int i = 0; i < 50; ++i) last = render_json(compiled.program->evaluate(*prof.value, {*prof.as_of, {}}));
+            auto decider = compiled.program->make_decider(*prof.as_of, "Household");
+            decision d[1];
+            decider->decide(*prof.value, d);
+            results[t] = last + (d[0].outcome == verdict::eligible ? "eligible" : "other");
+        });
+    for (auto& t : threads) t.join();
+    for (const auto& r : results) CHECK(r == expected + "eligible");
 }
