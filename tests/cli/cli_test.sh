@@ -118,6 +118,8 @@ expect eval-text 0 -- "$entitle" eval --rules rules --profile examples/profiles/
 golden eval-text out eval-wang.out
 empty eval-text err
 expect eval-json 0 -- "$entitle" eval --rules rules --profile examples/profiles/zhao-unknown.yaml --format json
+contains eval-json out '"rules_hash":"'
+sed -i 's/"rules_hash":"[0-9a-f]\{64\}"/"rules_hash":"<rules hash>"/' "$scratch/out"  # changes with every rules edit
 golden eval-json out eval-zhao.json
 expect explain 0 -- "$entitle" explain --rules rules --profile examples/profiles/li-household.yaml --service child_school
 golden explain out explain-li.out

@@ -114,6 +114,7 @@ struct service_result {
 
 struct evaluation {
     std::string ruleset;
+    std::string rules_hash;  // sha256 of the rules and parameter files (names and contents)
     std::string entity;
     civil_date as_of;
     std::vector<service_result> services;
@@ -148,6 +149,8 @@ public:
     virtual const std::vector<ruleset_info>& rulesets() const = 0;
     // The ruleset evaluated: the one no other ruleset extends.
     virtual const std::string& ruleset() const = 0;
+    // SHA-256 over the sources it was compiled from, sorted by name.
+    virtual const std::string& rules_hash() const = 0;
     // Reads a profile from YAML or JSON text.
     virtual profile_result load_profile(std::shared_ptr<const source_file> text,
                                         const profile_options& options = {}) const = 0;
@@ -171,7 +174,7 @@ compile_result compile(const std::vector<std::shared_ptr<const source_file>>& so
                        const check_options& options = {}, const std::string& ruleset = {});
 
 // Readable text (Chinese titles, ✓ ✗ ? marks) and a stable JSON document:
-// {"ruleset","entity","as_of","services":[{"id","title","verdict","layer",
+// {"ruleset","rules_hash","entity","as_of","services":[{"id","title","verdict","layer",
 // "failed","missing","citations","explanation":[...]}...]}.
 std::string render_text(const evaluation& e, bool explain = false);
 std::string render_json(const evaluation& e);

@@ -249,6 +249,15 @@ private:
         return -1;
     }
 
+    // Records with `from` and `to` dates are spells (Period and its kind).
+    bool is_spell_record(const sema::type& t) const {
+        if (t.k != sema::kind::record) return false;
+        const auto& rec = schema_.records[t.ref];
+        const auto* from = rec.field("from");
+        const auto* to = rec.field("to");
+        return from && to && from->t == sema::of(sema::kind::date) && to->t == sema::of(sema::kind::date);
+    }
+
     value record(const Node& node, int type, const std::string& path) {
         const sema::record_info& rec = schema_.records[type];
         if (!node.is_map()) {
@@ -284,6 +293,20 @@ private:
             error(node, where.str(), "null is only allowed for optional fields; leave the field out when it is not known",
                   "E705");
             return value();
+        }
+        if (f.t.list && node.is_scalar() && is_spell_record(f.t)) {
+            // A plain count where that is all the profile knows.
+            scalar_error problem;
+            auto months = node.typed(sema::of(sema::kind::duration), schema_, store_.strings, problem);
+            if (!months) {
+                error(node, where.str(), "expected a list of spells, or a plain count such as \"36 months\", got " +
+                                             node.shown());
+                return value();
+            }
+            store_.lists.push_back({});
+            store_.lists.back().path = where.str();
+            store_.lists.back().months = months->i;
+            return value::of_list(&store_.lists.back());
         }
         if (f.t.list) {
             if (!node.is_list()) {

@@ -240,7 +240,7 @@ value evaluator::eval(std::uint32_t n) {
 template <bool Trace>
 value evaluator::quantify(const compiled::node& nd) {
     value list = operand<Trace>(nd.a);
-    if (list.kind == vk::unknown) return value();
+    if (list.kind == vk::unknown || (list.kind == vk::list && list.list->months >= 0)) return value();
     static const list_v empty;
     const list_v& items = list.kind == vk::list ? *list.list : empty;
     std::size_t slot = frame_ + nd.c;
@@ -322,6 +322,12 @@ value evaluator::spells(const compiled::node& nd) {
         if (g.kind == vk::none) return value::none();
         gap = g.i;
     }
+    if (list.kind == vk::list && list.list->months >= 0) {
+        // Only a count is known: it answers `total` at the as-of date, nothing else.
+        if (nd.code == op::total && at == as_of_) return value::of(vk::duration, list.list->months);
+        if (Trace) missing_.insert(list.list->path + " (dated spells)");
+        return value();
+    }
     std::vector<span_days> raw;
     if (list.kind == vk::list) {
         for (const value& item : list.list->items) {
@@ -355,6 +361,7 @@ value evaluator::call(const compiled::node& nd) {
     if (nd.code >= op::total) return spells<Trace>(nd);
     if (nd.code == op::size_of) {
         value l = operand<Trace>(arg(nd, 0));
+        if (l.kind == vk::list && l.list->months >= 0) return value();
         if (l.kind == vk::list) return value::of(vk::integer, static_cast<std::int64_t>(l.list->items.size()));
         return l.kind == vk::none ? value::of(vk::integer, 0) : value();
     }

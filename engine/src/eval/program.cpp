@@ -4,6 +4,7 @@
 
 #include "common/calendar.hpp"
 #include "common/json.hpp"
+#include "common/sha256.hpp"
 #include "compile/compile.hpp"
 #include "data/params.hpp"
 #include "data/profile.hpp"
@@ -112,6 +113,8 @@ public:
 
     const std::vector<ruleset_info>& rulesets() const override { return infos_; }
     const std::string& ruleset() const override { return ruleset_; }
+    const std::string& rules_hash() const override { return rules_hash_; }
+    void set_rules_hash(std::string h) { rules_hash_ = std::move(h); }
 
     profile_result load_profile(std::shared_ptr<const source_file> text, const profile_options& options) const override {
         return data::load_profile(*data_.checked, ruleset_index_, std::move(text), options);
@@ -134,6 +137,7 @@ public:
     evaluation evaluate(const profile& p, const eval_options& options) const override {
         evaluation out;
         out.ruleset = ruleset_;
+        out.rules_hash = rules_hash_;
         out.entity = data_.checked->records[p.entity].name;
         out.as_of = options.as_of;
         std::int64_t as_of = detail::days_from_civil(options.as_of.year, options.as_of.month, options.as_of.day);
@@ -156,6 +160,7 @@ private:
     std::shared_ptr<data::parameter_store> parameters_;
     compiled::program_data data_;
     std::string ruleset_;
+    std::string rules_hash_;
     int ruleset_index_ = -1;
     std::vector<ruleset_info> infos_;
 
@@ -492,8 +497,21 @@ compile_result compile(const std::vector<std::shared_ptr<const source_file>>& so
                                                       : "several rulesets could be evaluated (" + names +
                                                             "); choose one with --ruleset");
         } else {
-            result.program =
-                std::make_shared<compiled_program>(program, parameters, named >= 0 ? named : leaves.front());
+            auto compiled = std::make_shared<compiled_program>(program, parameters, named >= 0 ? named : leaves.front());
+            // Names and contents, sorted by name, so the hash does not depend on load order.
+            std::vector<const source_file*> sorted;
+            for (const auto& src : sources) sorted.push_back(src.get());
+            std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
+            detail::sha256 hash;
+            for (const auto* src : sorted) {
+                hash.update(src->name());
+                hash.update(std::string_view("\0", 1));
+                hash.update(std::to_string(src->text().size()));
+                hash.update(std::string_view("\0", 1));
+                hash.update(src->text());
+            }
+            compiled->set_rules_hash(hash.hex());
+            result.program = compiled;
         }
     }
     result.diags.sort();
@@ -595,7 +613,8 @@ std::string render_text(const evaluation& e, bool explain) {
 
 std::string render_json(const evaluation& e) {
     detail::json_writer w;
-    w.begin_object().key("ruleset").value(e.ruleset).key("entity").value(e.entity).key("as_of").value(to_string(e.as_of));
+    w.begin_object().key("ruleset").value(e.ruleset).key("rules_hash").value(e.rules_hash);
+    w.key("entity").value(e.entity).key("as_of").value(to_string(e.as_of));
     for (bool scores : {false, true}) {
         w.key(scores ? "scores" : "services").begin_array();
         for (const auto& s : e.services) {

@@ -64,6 +64,9 @@ struct record_v {
 struct list_v {
     std::string path;
     std::vector<value> items;
+    // A history known only as a count ("pension: 36 months"): no spells,
+    // only their total up to the as-of date. -1 for an ordinary list.
+    std::int64_t months = -1;
 };
 
 // Everything one loaded profile owns.
