@@ -164,6 +164,9 @@ struct parameter_store;
 
 namespace entitle::sema {
 
+// The rulesets and their services, for callers that list what they loaded.
+std::vector<ruleset_info> describe(const program_data& program);
+
 // The whole front end: parses the `.rules` sources, checks them, then reads
 // the `.params.yaml` sources against the checked declarations.
 std::shared_ptr<program_data> front_end(const std::vector<std::shared_ptr<const source_file>>& sources,

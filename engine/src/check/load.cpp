@@ -18,15 +18,8 @@ namespace {
 
 class checked_rulebook final : public rulebook {
 public:
-    explicit checked_rulebook(std::shared_ptr<sema::program_data> program) : program_(std::move(program)) {
-        for (const auto& rs : program_->rulesets) {
-            ruleset_info info{rs.name, rs.title, rs.extends, {}};
-            for (const auto& s : program_->services)
-                if (s.at.ruleset == static_cast<int>(&rs - program_->rulesets.data()))
-                    info.services.push_back(s.name);
-            infos_.push_back(std::move(info));
-        }
-    }
+    explicit checked_rulebook(std::shared_ptr<sema::program_data> program)
+        : program_(std::move(program)), infos_(sema::describe(*program_)) {}
     const std::vector<ruleset_info>& rulesets() const override { return infos_; }
 
 private:
@@ -80,6 +73,18 @@ loaded_sources load_rule_files(const std::vector<std::string>& paths, const chec
         } else {
             out.diags.error("E001", "no such file or folder: " + p);
         }
+    }
+    return out;
+}
+
+std::vector<ruleset_info> sema::describe(const program_data& program) {
+    std::vector<ruleset_info> out;
+    for (std::size_t r = 0; r < program.rulesets.size(); ++r) {
+        const auto& rs = program.rulesets[r];
+        ruleset_info info{rs.name, rs.title, rs.extends, {}};
+        for (const auto& s : program.services)
+            if (s.at.ruleset == static_cast<int>(r)) info.services.push_back(s.name);
+        out.push_back(std::move(info));
     }
     return out;
 }

@@ -102,12 +102,7 @@ public:
         data_.param_defaults.resize(roots.size());
         for (std::size_t i = 0; i < roots.size(); ++i)
             if (roots[i] >= 0) data_.param_defaults[i] = ev.run(static_cast<std::uint32_t>(roots[i]), value());
-        for (const auto& rs : data_.checked->rulesets) {
-            ruleset_info info{rs.name, rs.title, rs.extends, {}};
-            for (const auto& s : data_.checked->services)
-                if (s.at.ruleset == static_cast<int>(&rs - data_.checked->rulesets.data())) info.services.push_back(s.name);
-            infos_.push_back(std::move(info));
-        }
+        infos_ = sema::describe(*data_.checked);
         ruleset_index_ = ruleset;
     }
 
