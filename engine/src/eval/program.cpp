@@ -3,7 +3,6 @@
 #include <entitle/engine.hpp>
 
 #include "common/calendar.hpp"
-#include "common/json.hpp"
 #include "common/sha256.hpp"
 #include "compile/compile.hpp"
 #include "data/params.hpp"
