@@ -471,10 +471,141 @@ struct visitor {
 
 }  // namespace
 
+namespace {
+
+bool integral(vk k) {
+    return k == vk::integer || k == vk::money || k == vk::date || k == vk::duration || k == vk::enumeration;
+}
+
+// Predicates for the fast path (program.hpp, `pred`).
+class predicate_builder {
+public:
+    explicit predicate_builder(program_data& out) : out_(out) {}
+
+    std::uint32_t build(std::uint32_t n) {
+        if (out_.pred_of_node.size() < out_.nodes.size()) out_.pred_of_node.resize(out_.nodes.size(), -1);
+        if (out_.pred_of_node[n] >= 0) return static_cast<std::uint32_t>(out_.pred_of_node[n]);
+        pred p = make(n);
+        p.node = n;
+        out_.preds.push_back(p);
+        auto index = static_cast<std::uint32_t>(out_.preds.size() - 1);
+        out_.pred_of_node[n] = static_cast<std::int32_t>(index);
+        return index;
+    }
+
+private:
+    program_data& out_;
+
+    bool leaf_field(const node& x, pred& p) const {
+        if (x.code == op::subject_field) {
+            p.local = false;
+            p.slot = x.a;
+            return true;
+        }
+        if (x.code == op::local_field) {
+            p.local = true;
+            p.var = x.a;
+            p.slot = x.b;
+            return true;
+        }
+        return false;
+    }
+    const value* constant(std::uint32_t n) const {
+        const node& x = out_.nodes[n];
+        return x.code == op::constant ? &out_.constants[x.a] : nullptr;
+    }
+
+    pred make(std::uint32_t n) {
+        const node nd = out_.nodes[n];  // a copy: building may grow the arrays
+        pred p;
+        switch (nd.code) {
+            case op::subject_field:
+            case op::local_field:
+                if (leaf_field(nd, p)) p.kind = pk::field_bool;
+                return p;
+            case op::not_: {
+                std::uint32_t child = build(nd.a);
+                p.kind = pk::not_;
+                p.first = static_cast<std::uint32_t>(out_.pred_args.size());
+                p.count = 1;
+                out_.pred_args.push_back(child);
+                return p;
+            }
+            case op::and_: case op::or_: case op::all_group: case op::any_group: {
+                std::vector<std::uint32_t> children;
+                for (std::uint32_t i = 0; i < nd.arg_count; ++i) children.push_back(build(out_.args[nd.first_arg + i]));
+                p.kind = nd.code == op::and_ || nd.code == op::all_group ? pk::and_ : pk::or_;
+                p.first = static_cast<std::uint32_t>(out_.pred_args.size());
+                p.count = static_cast<std::uint32_t>(children.size());
+                out_.pred_args.insert(out_.pred_args.end(), children.begin(), children.end());
+                return p;
+            }
+            case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge: {
+                const value* k = constant(nd.b);
+                if (k && integral(k->kind) && leaf_field(out_.nodes[nd.a], p)) {
+                    p.kind = pk::compare;
+                    p.cmp = nd.code;
+                    p.want = k->kind;
+                    p.k = k->i;
+                }
+                return p;
+            }
+            case op::between: {
+                const value* lo = constant(nd.b);
+                const value* hi = constant(nd.c);
+                if (lo && hi && integral(lo->kind) && lo->kind == hi->kind && leaf_field(out_.nodes[nd.a], p)) {
+                    p.kind = pk::between;
+                    p.want = lo->kind;
+                    p.k = lo->i;
+                    p.hi = hi->i;
+                }
+                return p;
+            }
+            case op::in_set: {
+                if (!leaf_field(out_.nodes[nd.a], p)) return p;
+                std::uint64_t mask = 0;
+                for (std::uint32_t i = 0; i < nd.arg_count; ++i) {
+                    const value* k = constant(out_.args[nd.first_arg + i]);
+                    if (!k || k->kind != vk::enumeration || k->i < 0 || k->i >= 64) return p;
+                    mask |= std::uint64_t(1) << k->i;
+                }
+                p.kind = pk::in_mask;
+                p.want = vk::enumeration;
+                p.mask = mask;
+                p.negated = nd.flag;
+                return p;
+            }
+            case op::any_q: case op::all_q: {
+                pred list;
+                if (!leaf_field(out_.nodes[nd.a], list)) return p;
+                std::uint32_t body = build(nd.b);
+                p = list;
+                p.kind = nd.code == op::any_q ? pk::any_in : pk::all_in;
+                p.bound = nd.c;
+                p.first = static_cast<std::uint32_t>(out_.pred_args.size());
+                p.count = 1;
+                out_.pred_args.push_back(body);
+                return p;
+            }
+            default:
+                return p;
+        }
+    }
+};
+
+}  // namespace
+
 std::vector<std::int64_t> compile_program(program_data& out, int ruleset) {
     compiler c(out);
     c.compile_params();
     c.run(ruleset);
+    // Predicates for the conditions the fast path decides.
+    predicate_builder preds(out);
+    for (const auto& s : out.services)
+        for (const auto& clause : s.clauses) preds.build(clause.node);
+    for (const auto& x : out.exceptions)
+        for (auto node : x.conditions) preds.build(node);
+    out.pred_of_node.resize(out.nodes.size(), -1);
     return c.param_roots;
 }
 

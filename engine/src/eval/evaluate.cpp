@@ -40,7 +40,6 @@ inline int compare_fast(const value& a, const value& b) {
 }
 
 // Kleene truth of a value: none counts as false.
-enum class tri { no, yes, unknown };
 tri truth_of(const value& v) {
     if (v.kind == vk::boolean) return v.b ? tri::yes : tri::no;
     if (v.kind == vk::none) return tri::no;
@@ -55,6 +54,82 @@ evaluator::evaluator(const compiled::program_data& program, const std::vector<va
     : program_(program), params_(params), as_of_(as_of), tracing_(tracing) {
     locals_.resize(std::max<std::size_t>(program.locals, 1) * 4);
     if (tracing) trace_.resize(program.nodes.size());
+}
+
+tri evaluator::decide(std::uint32_t pred, const value& subject) {
+    subject_ = subject;
+    frame_ = 0;
+    return predicate(pred);
+}
+
+// Each case answers exactly as the general evaluator would for its node
+// (tests/eval_test.cpp compares the two); a value of an unexpected kind
+// falls back to the general evaluator.
+tri evaluator::predicate(std::uint32_t index) {
+    using compiled::pk;
+    const compiled::pred& p = program_.preds[index];
+    switch (p.kind) {
+        case pk::field_bool: return truth_of(pred_leaf(p));
+        case pk::not_: {
+            tri t = predicate(program_.pred_args[p.first]);
+            return t == tri::unknown ? t : t == tri::yes ? tri::no : tri::yes;
+        }
+        case pk::and_:
+        case pk::or_: {
+            tri decisive = p.kind == pk::and_ ? tri::no : tri::yes;
+            tri acc = p.kind == pk::and_ ? tri::yes : tri::no;
+            for (std::uint32_t i = 0; i < p.count; ++i) {
+                tri t = predicate(program_.pred_args[p.first + i]);
+                if (t == decisive) return t;
+                if (t == tri::unknown) acc = tri::unknown;
+            }
+            return acc;
+        }
+        case pk::compare: {
+            value v = pred_leaf(p);
+            if (v.kind == p.want) {
+                bool r = p.cmp == op::eq ? v.i == p.k : p.cmp == op::ne ? v.i != p.k : p.cmp == op::lt ? v.i < p.k
+                       : p.cmp == op::le ? v.i <= p.k : p.cmp == op::gt ? v.i > p.k : v.i >= p.k;
+                return r ? tri::yes : tri::no;
+            }
+            if (v.kind == vk::unknown) return tri::unknown;
+            if (v.kind == vk::none) return p.cmp == op::ne ? tri::yes : tri::no;
+            break;
+        }
+        case pk::between: {
+            value v = pred_leaf(p);
+            if (v.kind == p.want) return p.k <= v.i && v.i <= p.hi ? tri::yes : tri::no;
+            if (v.kind == vk::unknown) return tri::unknown;
+            if (v.kind == vk::none) return tri::no;
+            break;
+        }
+        case pk::in_mask: {
+            value v = pred_leaf(p);
+            bool found;
+            if (v.kind == vk::enumeration) found = v.i >= 0 && v.i < 64 && (p.mask >> v.i) & 1;
+            else if (v.kind == vk::none) found = false;
+            else if (v.kind == vk::unknown) return tri::unknown;
+            else break;
+            return found != p.negated ? tri::yes : tri::no;
+        }
+        case pk::any_in:
+        case pk::all_in: {
+            value list = pred_leaf(p);
+            if (list.kind == vk::unknown || (list.kind == vk::list && list.list->months >= 0)) return tri::unknown;
+            if (list.kind != vk::list) return p.kind == pk::any_in ? tri::no : tri::yes;  // none: empty
+            tri decisive = p.kind == pk::any_in ? tri::yes : tri::no;
+            tri acc = p.kind == pk::any_in ? tri::no : tri::yes;
+            for (const value& item : list.list->items) {
+                locals_[frame_ + p.bound] = item;
+                tri t = predicate(program_.pred_args[p.first]);
+                if (t == decisive) return t;
+                if (t == tri::unknown) acc = tri::unknown;
+            }
+            return acc;
+        }
+        case pk::generic: break;
+    }
+    return truth_of(eval<false>(p.node));
 }
 
 value evaluator::run(std::uint32_t node, const value& subject) {

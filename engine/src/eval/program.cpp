@@ -385,12 +385,17 @@ private:
     std::vector<std::string> ids_;
     std::vector<truth> applies_;
 
+    truth decide(std::uint32_t node, const value& root) {
+        eval::tri t = ev_->decide(static_cast<std::uint32_t>(data_.pred_of_node[node]), root);
+        return t == eval::tri::yes ? truth::yes : t == eval::tri::no ? truth::no : truth::unknown;
+    }
+
     void decide_root(const value& root, decision* out) {
         for (std::size_t k = 0; k < services_.size(); ++k) {
             const compiled::service_def& s = data_.services[services_[k]];
             bool any_false = false, any_unknown = false;
             for (const auto& c : s.clauses) {
-                truth t = truth_of(ev_->run(c.node, root));
+                truth t = decide(c.node, root);
                 if (c.unless ? t == truth::yes : t == truth::no) {
                     any_false = true;
                     break;
@@ -419,7 +424,7 @@ private:
             for (auto index : s.exceptions) {
                 truth all = truth::yes;
                 for (auto node : data_.exceptions[index].conditions) {
-                    truth t = truth_of(ev_->run(node, root));
+                    truth t = decide(node, root);
                     if (t == truth::no) all = truth::no;
                     else if (t == truth::unknown && all == truth::yes) all = truth::unknown;
                 }
