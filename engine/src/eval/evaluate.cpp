@@ -39,6 +39,47 @@ inline int compare_fast(const value& a, const value& b) {
     return compare(a, b);
 }
 
+}  // namespace
+
+value arithmetic(op code, const value& a, const value& b) {
+    if (a.kind == vk::unknown || b.kind == vk::unknown) return value();
+    if (a.kind == vk::none || b.kind == vk::none) return value::none();
+    if (numeric(a) && numeric(b)) {
+        if (code == op::div) return as_double(b) != 0 ? value::decimal(as_double(a) / as_double(b)) : value();
+        if (a.kind == vk::integer && b.kind == vk::integer)
+            return value::of(vk::integer, code == op::add ? a.i + b.i : code == op::sub ? a.i - b.i : a.i * b.i);
+        double x = as_double(a), y = as_double(b);
+        return value::decimal(code == op::add ? x + y : code == op::sub ? x - y : x * y);
+    }
+    if (a.kind == vk::date && b.kind == vk::duration)
+        return value::of(vk::date, detail::add_months(a.i, code == op::add ? b.i : -b.i));
+    if (a.kind == vk::duration && b.kind == vk::date) return value::of(vk::date, detail::add_months(b.i, a.i));
+    if (code == op::mul) {
+        const value& unit = numeric(a) ? b : a;
+        const value& factor = numeric(a) ? a : b;
+        return value::of(unit.kind, factor.kind == vk::integer ? unit.i * factor.i : std::llround(unit.i * factor.d));
+    }
+    if (code == op::div) {
+        if (numeric(b)) return as_double(b) != 0 ? value::of(a.kind, std::llround(a.i / as_double(b))) : value();
+        return b.i != 0 ? value::decimal(static_cast<double>(a.i) / static_cast<double>(b.i)) : value();
+    }
+    return value::of(a.kind, code == op::add ? a.i + b.i : a.i - b.i);
+}
+
+value min_max(op code, const value* a, std::uint32_t count) {
+    value best = a[0];
+    for (std::uint32_t i = 1; i < count; ++i) {
+        int c = compare(a[i], best);
+        if (code == op::min_of ? c < 0 : c > 0) best = a[i];
+    }
+    // int and decimal mixed: the result is a decimal
+    for (std::uint32_t i = 0; i < count; ++i)
+        if (a[i].kind == vk::decimal && best.kind == vk::integer) return value::decimal(as_double(best));
+    return best;
+}
+
+namespace {
+
 // Kleene truth of a value: none counts as false.
 tri truth_of(const value& v) {
     if (v.kind == vk::boolean) return v.b ? tri::yes : tri::no;
@@ -258,42 +299,9 @@ value evaluator::eval(std::uint32_t n) {
             if (v.kind != vk::unknown) result = value::boolean((v.kind != vk::none) != nd.flag);
             break;
         }
-        case op::add: case op::sub: case op::mul: case op::div: {
-            value a = operand<Trace>(nd.a), b = operand<Trace>(nd.b);
-            if (a.kind == vk::unknown || b.kind == vk::unknown) break;
-            if (a.kind == vk::none || b.kind == vk::none) {
-                result = value::none();
-                break;
-            }
-            if (numeric(a) && numeric(b)) {
-                if (nd.code == op::div) {
-                    if (as_double(b) != 0) result = value::decimal(as_double(a) / as_double(b));
-                } else if (a.kind == vk::integer && b.kind == vk::integer) {
-                    result = value::of(vk::integer, nd.code == op::add ? a.i + b.i : nd.code == op::sub ? a.i - b.i : a.i * b.i);
-                } else {
-                    double x = as_double(a), y = as_double(b);
-                    result = value::decimal(nd.code == op::add ? x + y : nd.code == op::sub ? x - y : x * y);
-                }
-            } else if (a.kind == vk::date && b.kind == vk::duration) {
-                result = value::of(vk::date, detail::add_months(a.i, nd.code == op::add ? b.i : -b.i));
-            } else if (a.kind == vk::duration && b.kind == vk::date) {
-                result = value::of(vk::date, detail::add_months(b.i, a.i));
-            } else if (nd.code == op::mul) {
-                const value& unit = numeric(a) ? b : a;
-                const value& factor = numeric(a) ? a : b;
-                result = value::of(unit.kind, factor.kind == vk::integer ? unit.i * factor.i
-                                                                         : std::llround(unit.i * factor.d));
-            } else if (nd.code == op::div) {
-                if (numeric(b)) {
-                    if (as_double(b) != 0) result = value::of(a.kind, std::llround(a.i / as_double(b)));
-                } else if (b.i != 0) {
-                    result = value::decimal(static_cast<double>(a.i) / static_cast<double>(b.i));
-                }
-            } else {
-                result = value::of(a.kind, nd.code == op::add ? a.i + b.i : a.i - b.i);
-            }
+        case op::add: case op::sub: case op::mul: case op::div:
+            result = arithmetic(nd.code, operand<Trace>(nd.a), operand<Trace>(nd.b));
             break;
-        }
         case op::cond: {
             tri t = truth_of(operand<Trace>(nd.a));
             if (t == tri::yes) result = operand<Trace>(nd.b);
@@ -464,17 +472,7 @@ value evaluator::call(const compiled::node& nd) {
         case op::month_of: return value::of(vk::integer, detail::civil_from_days(a[0].i).month);
         case op::day_of: return value::of(vk::integer, detail::civil_from_days(a[0].i).day);
         case op::min_of:
-        case op::max_of: {
-            value best = a[0];
-            for (std::uint32_t i = 1; i < count; ++i) {
-                int c = compare(a[i], best);
-                if (nd.code == op::min_of ? c < 0 : c > 0) best = a[i];
-            }
-            // int and decimal mixed: the result is a decimal
-            for (std::uint32_t i = 0; i < count; ++i)
-                if (a[i].kind == vk::decimal && best.kind == vk::integer) return value::decimal(as_double(best));
-            return best;
-        }
+        case op::max_of: return min_max(nd.code, a, count);
         case op::floor_of: return value::of(vk::integer, static_cast<std::int64_t>(std::floor(as_double(a[0]))));
         case op::round_of: return value::of(vk::integer, std::llround(as_double(a[0])));
         default: return value();

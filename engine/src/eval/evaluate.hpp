@@ -18,6 +18,11 @@ namespace entitle::eval {
 
 enum class tri { no, yes, unknown };
 
+// Arithmetic on known or unknown values, as the language defines it: shared
+// by the evaluator and the block evaluator, so both compute the same.
+value arithmetic(compiled::op code, const value& a, const value& b);
+value min_max(compiled::op code, const value* args, std::uint32_t count);
+
 class evaluator {
 public:
     // `params`: the parameter values in force at `as_of` (by parameter index).
