@@ -44,3 +44,19 @@ TEST_CASE("JSON rendering escapes and counts", "[diagnostic]") {
           "\"file\":\"r.rules\",\"line\":1,\"column\":3,\"end_line\":1,\"end_column\":6,\"notes\":[]}],"
           "\"errors\":2,\"warnings\":0}\n");
 }
+
+TEST_CASE("a long line is shown as a window around the caret", "[diagnostic]") {
+    std::string line = "x = " + std::string(300, 'a') + " bad " + std::string(300, 'b');
+    auto src = std::make_shared<source_file>("long.rules", line + "\n");
+    diagnostics d;
+    d.error("E101", "here", src, {305, 308});
+    std::string text = render_text(d, false);
+    auto excerpt = text.substr(text.find('\n') + 1);
+    CHECK_THAT(excerpt, Catch::StartsWith(" 1 | ..."));
+    CHECK_THAT(excerpt, Catch::Contains("bad"));
+    CHECK(excerpt.find('\n') < 140);  // the excerpt line stays short
+    // The caret still sits under `bad`.
+    auto first = excerpt.substr(0, excerpt.find('\n'));
+    auto second = excerpt.substr(excerpt.find('\n') + 1);
+    CHECK(second.find('^') == first.find("bad"));
+}

@@ -259,6 +259,10 @@ TEST_CASE("malformed profiles are reported with field path and position", "[eval
         CHECK_FALSE(prof.value);
         CHECK_THAT(render_text(prof.diags), Catch::Contains(r.expected));
     }
+    SECTION("a profile over the size limit") {
+        std::string big = "entity: Person\nfacts:\n  n: 1\n# " + std::string(2u << 20, 'x') + "\n";
+        CHECK_THAT(render_text(load(*p, big).diags), Catch::Contains("error[E708]: the profile is"));
+    }
     SECTION("all errors of a file in one run") {
         auto prof = load(*p, "entity: Person\nfacts:\n  n: x\n  m: y\n  zz: 1\n");
         CHECK(prof.diags.error_count() == 3);

@@ -87,26 +87,38 @@ std::string render_text(const diagnostics& list_in, bool with_summary) {
             out += d.source->name() + ":" + std::to_string(pos.line) + ":" +
                    std::to_string(pos.column) + ": " + head + ": " + d.message + "\n";
             std::string_view line = d.source->line(pos.line);
+            auto line_begin = static_cast<std::uint32_t>(line.data() - d.source->text().data());
+            std::size_t col = std::min<std::size_t>(d.where.begin - line_begin, line.size());
+            std::size_t span_end = std::min<std::size_t>(std::max(d.where.end, d.where.begin) - line_begin, line.size());
+            // A long line is shown as a window around the caret, as clang does.
+            const std::size_t window = 120;
+            std::string prefix, suffix;
+            if (line.size() > window) {
+                std::size_t from = col > window / 2 ? col - window / 2 : 0;
+                while (from > 0 && (static_cast<unsigned char>(line[from]) & 0xC0) == 0x80) --from;
+                std::size_t to = std::min(line.size(), from + window);
+                while (to < line.size() && (static_cast<unsigned char>(line[to]) & 0xC0) == 0x80) ++to;
+                if (from > 0) prefix = "...";
+                if (to < line.size()) suffix = "...";
+                line = line.substr(from, to - from);
+                col -= from;
+                span_end = std::min(span_end - std::min(span_end, from), line.size());
+            }
             std::string number = std::to_string(pos.line);
             std::string gutter(number.size(), ' ');
-            out += " " + number + " | " + std::string(line) + "\n";
+            out += " " + number + " | " + prefix + std::string(line) + suffix + "\n";
             // Caret under the first character, tildes to the end of the span
             // (or of the line, when the span runs past it). Tabs are copied
             // into the padding so the caret lines up in any tab width.
-            auto line_begin = static_cast<std::uint32_t>(line.data() - d.source->text().data());
-            std::size_t col = std::min<std::size_t>(d.where.begin - line_begin, line.size());
-            std::string marker_pad;
+            std::string marker_pad(prefix.size(), ' ');
             for (std::size_t i = 0; i < col;) {
                 auto c = static_cast<unsigned char>(line[i]);
                 std::size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
                 marker_pad += c == '\t' ? "\t" : n >= 3 ? "  " : " ";
                 i += n;
             }
-            std::size_t span_end = std::min<std::size_t>(d.where.end - line_begin, line.size());
-            std::size_t width =
-                span_end > col ? display_width(line.substr(col, span_end - col)) : 1;
-            out += " " + gutter + " | " + marker_pad + "^" +
-                   std::string(width > 1 ? width - 1 : 0, '~') + "\n";
+            std::size_t width = span_end > col ? display_width(line.substr(col, span_end - col)) : 1;
+            out += " " + gutter + " | " + marker_pad + "^" + std::string(width > 1 ? width - 1 : 0, '~') + "\n";
         } else {
             out += head + ": " + d.message + "\n";
         }

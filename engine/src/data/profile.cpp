@@ -37,6 +37,9 @@ std::string to_string(const civil_date& d) {
 namespace data {
 namespace {
 
+// One profile is a person or a household: a megabyte is far beyond any.
+constexpr std::size_t max_profile_bytes = 1u << 20;
+
 using eval::value;
 using eval::vk;
 
@@ -343,6 +346,12 @@ profile_result load_profile(const sema::program_data& schema, int ruleset, std::
                             const profile_options& options) {
     profile_result result;
     auto p = std::make_shared<profile>();
+    if (text->text().size() > max_profile_bytes) {
+        result.diags.error("E708", "the profile is " + std::to_string(text->text().size()) +
+                                       " bytes, over the limit of " + std::to_string(max_profile_bytes) + " bytes",
+                           text, {0, 0});
+        return result;
+    }
     YAML::Node root;
     try {
         root = YAML::Load(text->text());
@@ -381,6 +390,12 @@ profile_set_result load_json_lines(const sema::program_data& schema, int ruleset
         span where{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)};
         begin = end + 1;
         if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        if (line.size() > max_profile_bytes) {
+            result.diags.error("E708", "the profile on this line is over the limit of " +
+                                           std::to_string(max_profile_bytes) + " bytes", text, {where.begin, where.begin + 1});
+            ++result.rejected;
+            continue;
+        }
         std::size_t errors_before = result.diags.error_count();
         simdjson::dom::element root;
         if (auto error = parser.parse(line.data(), line.size()).get(root)) {
