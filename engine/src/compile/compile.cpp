@@ -462,6 +462,29 @@ struct visitor {
             }
             def.rows.push_back(r);
         }
+        if (info.key.k == sema::kind::enumeration) {
+            // Constant results by enum value: lookups become an index.
+            // As the evaluator searches: the first matching row wins; `else` matches the rest.
+            std::size_t values = prog_.enums[info.key.ref].values.size();
+            std::vector<value> direct(values, value::none());
+            std::vector<bool> decided(values, false);
+            bool constant_rows = true;
+            for (const auto& r : def.rows) {
+                const node& result = out_.nodes[r.result];
+                if (result.code != op::constant) {
+                    constant_rows = false;
+                    break;
+                }
+                for (std::size_t v = 0; v < values; ++v) {
+                    bool match = r.is_else || (r.low.kind == vk::enumeration && r.low.i == static_cast<std::int64_t>(v));
+                    if (match && !decided[v]) {
+                        direct[v] = out_.constants[result.a];
+                        decided[v] = true;
+                    }
+                }
+            }
+            if (constant_rows) def.by_enum = std::move(direct);
+        }
         out_.tables.push_back(std::move(def));
         auto index = static_cast<std::uint32_t>(out_.tables.size() - 1);
         table_index_[t] = index;
@@ -541,20 +564,23 @@ private:
                 return p;
             }
             case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge: {
+                // A comparison with a constant is a range test: one check, no branches on the operator.
                 const value* k = constant(nd.b);
-                if (k && integral(k->kind) && leaf_field(out_.nodes[nd.a], p)) {
-                    p.kind = pk::compare;
-                    p.cmp = nd.code;
-                    p.want = k->kind;
-                    p.k = k->i;
-                }
+                if (!k || !integral(k->kind) || !leaf_field(out_.nodes[nd.a], p)) return p;
+                const std::int64_t lowest = INT64_MIN, highest = INT64_MAX;
+                if ((nd.code == op::lt && k->i == lowest) || (nd.code == op::gt && k->i == highest)) return p;
+                p.kind = pk::range;
+                p.want = k->kind;
+                p.negated = nd.code == op::ne;
+                p.k = nd.code == op::lt || nd.code == op::le ? lowest : nd.code == op::gt ? k->i + 1 : k->i;
+                p.hi = nd.code == op::gt || nd.code == op::ge ? highest : nd.code == op::lt ? k->i - 1 : k->i;
                 return p;
             }
             case op::between: {
                 const value* lo = constant(nd.b);
                 const value* hi = constant(nd.c);
                 if (lo && hi && integral(lo->kind) && lo->kind == hi->kind && leaf_field(out_.nodes[nd.a], p)) {
-                    p.kind = pk::between;
+                    p.kind = pk::range;
                     p.want = lo->kind;
                     p.k = lo->i;
                     p.hi = hi->i;

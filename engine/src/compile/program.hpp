@@ -61,18 +61,17 @@ struct node {
 // of (a boolean field, a field compared with a constant, a field in a set of
 // enum values, and/or/not, a quantifier over a list field) are decided
 // without the general evaluator; anything else is `generic`: its node.
-enum class pk : std::uint8_t { generic, field_bool, not_, and_, or_, compare, in_mask, between, any_in, all_in };
+enum class pk : std::uint8_t { generic, field_bool, not_, and_, or_, range, in_mask, any_in, all_in };
 
 struct pred {
     pk kind = pk::generic;
-    op cmp = op::eq;          // compare: the operator
     bool local = false;       // the field is a quantifier variable's (else the subject's)
-    bool negated = false;     // in_mask: `not in`
-    eval::vk want = eval::vk::integer;  // compare/between/in_mask: the constant's kind
+    bool negated = false;     // in_mask: `not in`; range: outside it (`!=`)
+    eval::vk want = eval::vk::integer;  // range/in_mask: the constants' kind
     std::uint32_t var = 0;    // local: the variable slot of the field's record
     std::uint32_t bound = 0;  // any_in/all_in: the slot of the variable the body reads
     std::uint32_t slot = 0;   // field slot (any_in/all_in: of the list)
-    std::int64_t k = 0, hi = 0;  // compare: k; between: k .. hi
+    std::int64_t k = 0, hi = 0;  // range: k .. hi, inclusive (comparisons and `between`)
     std::uint64_t mask = 0;   // in_mask: enum value bits
     std::uint32_t node = 0;   // the node it decides (generic: evaluated by the general evaluator)
     std::uint32_t first = 0, count = 0;  // children in program_data.pred_args
@@ -88,6 +87,8 @@ struct table_row {
 struct table_def {
     std::string name;
     std::vector<table_row> rows;
+    // An enum-keyed table of constants: the result by value index, no search.
+    std::vector<eval::value> by_enum;
 };
 
 struct define_def {

@@ -126,22 +126,11 @@ tri evaluator::predicate(std::uint32_t index) {
             }
             return acc;
         }
-        case pk::compare: {
+        case pk::range: {
             value v = pred_leaf(p);
-            if (v.kind == p.want) {
-                bool r = p.cmp == op::eq ? v.i == p.k : p.cmp == op::ne ? v.i != p.k : p.cmp == op::lt ? v.i < p.k
-                       : p.cmp == op::le ? v.i <= p.k : p.cmp == op::gt ? v.i > p.k : v.i >= p.k;
-                return r ? tri::yes : tri::no;
-            }
+            if (v.kind == p.want) return (p.k <= v.i && v.i <= p.hi) != p.negated ? tri::yes : tri::no;
             if (v.kind == vk::unknown) return tri::unknown;
-            if (v.kind == vk::none) return p.cmp == op::ne ? tri::yes : tri::no;
-            break;
-        }
-        case pk::between: {
-            value v = pred_leaf(p);
-            if (v.kind == p.want) return p.k <= v.i && v.i <= p.hi ? tri::yes : tri::no;
-            if (v.kind == vk::unknown) return tri::unknown;
-            if (v.kind == vk::none) return tri::no;
+            if (v.kind == vk::none) return p.negated ? tri::yes : tri::no;
             break;
         }
         case pk::in_mask: {
@@ -373,6 +362,9 @@ value evaluator::table(const compiled::node& nd) {
     if (!key.known()) return value();
     if (key.kind == vk::none) return value::none();
     const compiled::table_def& t = program_.tables[nd.b];
+    if (!t.by_enum.empty() && key.kind == vk::enumeration && key.i >= 0 &&
+        static_cast<std::size_t>(key.i) < t.by_enum.size())
+        return t.by_enum[static_cast<std::size_t>(key.i)];
     for (const auto& row : t.rows) {
         if (row.is_else) return eval<Trace>(row.result);
         if (row.low.known() && compare(key, row.low) < 0) continue;
