@@ -103,6 +103,24 @@ tri evaluator::decide(std::uint32_t pred, const value& subject) {
     return predicate(pred);
 }
 
+// The leaf predicates, inline: and/or loops decide them without a call.
+inline bool evaluator::leaf_predicate(const compiled::pred& p, tri& t) const {
+    using compiled::pk;
+    if (p.kind == pk::range) {
+        value v = pred_leaf(p);
+        if (v.kind != p.want) return false;
+        t = (p.k <= v.i && v.i <= p.hi) != p.negated ? tri::yes : tri::no;
+        return true;
+    }
+    if (p.kind == pk::field_bool) {
+        value v = pred_leaf(p);
+        if (v.kind != vk::boolean) return false;
+        t = v.b ? tri::yes : tri::no;
+        return true;
+    }
+    return false;
+}
+
 // Each case answers exactly as the general evaluator would for its node
 // (tests/eval_test.cpp compares the two); a value of an unexpected kind
 // falls back to the general evaluator.
@@ -120,7 +138,9 @@ tri evaluator::predicate(std::uint32_t index) {
             tri decisive = p.kind == pk::and_ ? tri::no : tri::yes;
             tri acc = p.kind == pk::and_ ? tri::yes : tri::no;
             for (std::uint32_t i = 0; i < p.count; ++i) {
-                tri t = predicate(program_.pred_args[p.first + i]);
+                std::uint32_t child = program_.pred_args[p.first + i];
+                tri t;
+                if (!leaf_predicate(program_.preds[child], t)) t = predicate(child);
                 if (t == decisive) return t;
                 if (t == tri::unknown) acc = tri::unknown;
             }

@@ -67,6 +67,7 @@ private:
         return eval<Trace>(n);
     }
     tri predicate(std::uint32_t index);
+    bool leaf_predicate(const compiled::pred& p, tri& t) const;
     value pred_leaf(const compiled::pred& p) const {
         return leaf_field(p.local ? locals_[frame_ + p.var] : subject_, p.slot);
     }
