@@ -38,8 +38,8 @@ struct ruleset_info {
     std::vector<std::string> services;  // ids of services and scores, in source order
 };
 
-// The checked program. Opaque for now: the evaluator (compile/evaluate)
-// builds on it.
+// What `check` hands back when the rules are clean: the rulesets it found.
+// To evaluate profiles, use `compile` (engine.hpp), which checks too.
 class rulebook {
 public:
     virtual ~rulebook() = default;
