@@ -469,6 +469,12 @@ value evaluator::call(const compiled::node& nd) {
         if (a[i].kind == vk::none) none = true;
     }
     if (none) return value::none();
+    if ((nd.code == op::min_of || nd.code == op::max_of) && count == 2 && a[0].kind == a[1].kind &&
+        a[0].kind != vk::decimal) {
+        // Two values of one integral kind (the common `min(months, 120)`): no call.
+        bool second = nd.code == op::min_of ? a[1].i < a[0].i : a[1].i > a[0].i;
+        return second ? a[1] : a[0];
+    }
     switch (nd.code) {
         case op::age: return value::of(vk::integer, detail::age_on(a[0].i, count > 1 ? a[1].i : as_of_));
         case op::months_between: return value::of(vk::duration, detail::months_between(a[0].i, a[1].i));
