@@ -631,6 +631,22 @@ std::vector<std::int64_t> compile_program(program_data& out, int ruleset) {
         for (const auto& clause : s.clauses) preds.build(clause.node);
     for (const auto& x : out.exceptions)
         for (auto node : x.conditions) preds.build(node);
+    // The conditions of `if` inside score items: items run on the fast path too.
+    std::vector<std::uint32_t> todo;
+    for (const auto& s : out.services)
+        for (const auto& item : s.items) todo.push_back(item.value);
+    while (!todo.empty()) {
+        const node nd = out.nodes[todo.back()];
+        todo.pop_back();
+        if (nd.code == op::cond) {
+            preds.build(nd.a);
+            todo.push_back(nd.b);
+            todo.push_back(nd.c);
+        } else if (nd.code == op::add || nd.code == op::sub || nd.code == op::mul || nd.code == op::div) {
+            todo.push_back(nd.a);
+            todo.push_back(nd.b);
+        }
+    }
     out.pred_of_node.resize(out.nodes.size(), -1);
     return c.param_roots;
 }

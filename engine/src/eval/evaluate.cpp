@@ -312,7 +312,14 @@ value evaluator::eval(std::uint32_t n) {
             result = arithmetic(nd.code, operand<Trace>(nd.a), operand<Trace>(nd.b));
             break;
         case op::cond: {
-            tri t = truth_of(operand<Trace>(nd.a));
+            tri t;
+            if constexpr (!Trace) {
+                // A condition with a predicate (score items' `if`) takes the fast path.
+                std::int32_t pred = nd.a < program_.pred_of_node.size() ? program_.pred_of_node[nd.a] : -1;
+                t = pred >= 0 ? predicate(static_cast<std::uint32_t>(pred)) : truth_of(operand<Trace>(nd.a));
+            } else {
+                t = truth_of(operand<Trace>(nd.a));
+            }
             if (t == tri::yes) result = operand<Trace>(nd.b);
             else if (t == tri::no) result = operand<Trace>(nd.c);
             else {
