@@ -50,7 +50,7 @@ constexpr const char* eval_usage =
     "\n"
     "options:\n"
     "  --rules PATH         rules files or folders (several allowed)\n"
-    "  --profile FILE       the profile\n"
+    "  --profile FILE       the profile (- reads standard input)\n"
     "  --as-of DATE         evaluation date, YYYY-MM-DD (default: the profile's\n"
     "                       as_of, else today)\n"
     "  --service ID         only this service (repeatable)\n"
@@ -187,19 +187,30 @@ int run_eval(const std::vector<std::string>& args, bool explain) {
 
     entitle::check_options options;
     auto loaded = entitle::load_rule_files(a.values["rules"], options);
-    if (loaded.diags.has_errors()) return std::cerr << entitle::render_text(loaded.diags), 1;
+    // Errors in rules or profile: text on stderr, or JSON on stdout for tools.
+    auto fail = [&](const entitle::diagnostics& diags) {
+        if (format == "json") std::cout << entitle::render_json(diags);
+        else std::cerr << entitle::render_text(diags);
+        return 1;
+    };
+    if (loaded.diags.has_errors()) return fail(loaded.diags);
     auto compiled = entitle::compile(loaded.files, options, a.one("ruleset") ? *a.one("ruleset") : "");
-    if (!compiled.program) return std::cerr << entitle::render_text(compiled.diags), 1;
+    if (!compiled.program) return fail(compiled.diags);
 
     const std::string& path = *a.one("profile");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::cerr << "entitle: cannot read profile " << path << "\n", 1;
     std::ostringstream text;
-    text << in.rdbuf();
+    if (path == "-") {
+        text << std::cin.rdbuf();  // --profile - reads standard input
+    } else {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return std::cerr << "entitle: cannot read profile " << path << "\n", 1;
+        text << in.rdbuf();
+    }
     entitle::profile_options popts;
     if (a.one("entity")) popts.entity = *a.one("entity");
-    auto profile = compiled.program->load_profile(std::make_shared<entitle::source_file>(path, text.str()), popts);
-    if (!profile.value) return std::cerr << entitle::render_text(profile.diags), 1;
+    auto profile = compiled.program->load_profile(
+        std::make_shared<entitle::source_file>(path == "-" ? "<stdin>" : path, text.str()), popts);
+    if (!profile.value) return fail(profile.diags);
 
     entitle::eval_options eopts;
     eopts.as_of = as_of ? *as_of : profile.as_of ? *profile.as_of : *entitle::parse_date(today());

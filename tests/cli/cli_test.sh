@@ -132,6 +132,15 @@ expect eval-bad-profile 1 -- "$entitle" eval --rules rules --profile "$scratch/b
 contains eval-bad-profile err "bad.yaml:3:15: error[E703]: birth_date: expected a date (YYYY-MM-DD), got \"yesterday\""
 contains eval-bad-profile err "hukou: unknown field of Person; did you mean 'hukou_local'?"
 empty eval-bad-profile out
+expect eval-bad-profile-json 1 -- "$entitle" eval --rules rules --profile "$scratch/bad.yaml" --format json
+contains eval-bad-profile-json out '"code":"E703","message":"birth_date: expected a date (YYYY-MM-DD), got \"yesterday\""'
+empty eval-bad-profile-json err
+# A profile on standard input.
+"$entitle" eval --rules rules --profile - <examples/profiles/wang-newcomer.yaml >"$scratch/out" 2>"$scratch/err" \
+  && passed=$((passed + 1)) || { echo "FAIL stdin: exit $?"; failures=$((failures + 1)); }
+contains stdin out "✗ 居住证申领 (residence_permit): not eligible"
+printf 'entity: Person\nfacts:\n  hukou: 1\n' | "$entitle" eval --rules rules --profile - >"$scratch/out" 2>"$scratch/err"
+contains stdin-error err "<stdin>:3:3: error[E702]: hukou: unknown field of Person"
 expect eval-missing-profile 1 -- "$entitle" eval --rules rules --profile no/such.yaml
 contains eval-missing-profile err "cannot read profile no/such.yaml"
 expect eval-bad-rules 1 -- "$entitle" eval --rules tests/check/E201-unknown-field.rules --profile examples/profiles/li-household.yaml
