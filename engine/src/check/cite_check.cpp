@@ -1,0 +1,101 @@
+// Citations: paragraph numbers and quotes against the source text.
+#include "check/checker_impl.hpp"
+
+#include <filesystem>
+#include <sstream>
+
+namespace entitle::sema {
+
+// ---- citations ---------------------------------------------------------------------------
+
+const cited_text* checker::load_text(int owner) {
+    ruleset_data& rs = prog_.rulesets[owner];
+    if (rs.text) return rs.text.get();
+    if (rs.text_failed) return nullptr;
+    namespace fs = std::filesystem;
+    // The path is looked up from the folder of the file that names it, then
+    // from each folder above: rules in rules/national/ name "seeds/x.txt".
+    std::optional<std::string> content;
+    std::string found;
+    fs::path dir = fs::path(rs.header_source->name()).parent_path();
+    for (fs::path d = dir.empty() ? fs::path(".") : dir;; d = d / "..") {
+        fs::path candidate = d / rs.source_path;
+        if (auto text = options_.read_file(candidate.lexically_normal().string())) {
+            content = std::move(text);
+            found = candidate.lexically_normal().string();
+            break;
+        }
+        std::error_code ec;
+        fs::path canonical = fs::weakly_canonical(d, ec);
+        if (ec || canonical == canonical.root_path() || std::distance(dir.begin(), dir.end()) + 16 <
+                                                           std::distance(d.begin(), d.end()))
+            break;
+    }
+    if (!content) {
+        diags_.error("E503", "cannot read the source text " + quote(rs.source_path), rs.header_source,
+                     rs.source_where)
+            .notes.push_back("the path is looked up from the folder of this file and each folder above it");
+        rs.text_failed = true;
+        return nullptr;
+    }
+    if (!normalizer_) normalizer_ = std::make_unique<text_normalizer>();
+    if (!normalizer_->valid()) {
+        diags_.error("E504", "cannot load OpenCC's t2s.json to compare citations (install libopencc1.1 and opencc data)",
+                     rs.header_source, rs.source_where);
+        rs.text_failed = true;
+        return nullptr;
+    }
+    auto text = std::make_shared<cited_text>();
+    text->path = found;
+    std::istringstream lines(*content);
+    std::string line;
+    while (std::getline(lines, line)) text->paragraphs.push_back(normalizer_->normalize(line));
+    rs.text = text;
+    return text.get();
+}
+
+void checker::check_seed_cite(const origin& at, const ast::seed_cite& c) {
+    int owner = text_owner(at.ruleset);
+    if (owner < 0) {
+        diags_.error("E503", "ruleset " + quote(prog_.rulesets[at.ruleset].name) +
+                                 " names no source text to cite", at.source, c.paragraph.where())
+            .notes.push_back("add `source \"seeds/...\"` to the ruleset header (and check this file together "
+                             "with the one that has the header), or cite an external reference: "
+                             "cites \"title\" url \"https://...\"");
+        return;
+    }
+    const cited_text* text = load_text(owner);
+    if (!text) return;
+    auto n = c.paragraph.value;
+    auto count = static_cast<std::int64_t>(text->paragraphs.size());
+    if (n < 1 || n > count || text->paragraphs[static_cast<std::size_t>(n - 1)].empty()) {
+        diags_.error("E501", "paragraph " + std::to_string(n) + " does not exist in " + text->path, at.source,
+                     c.paragraph.where())
+            .notes.push_back("the text has paragraphs 1 to " + std::to_string(count) + " (one per line)");
+        return;
+    }
+    std::string quote_text = normalizer_->normalize(c.quote.value);
+    if (quote_text.empty()) {
+        diags_.error("E502", "the quote is empty", at.source, c.quote.where());
+        return;
+    }
+    if (text->paragraphs[static_cast<std::size_t>(n - 1)].find(quote_text) != std::string::npos) return;
+    auto& d = diags_.error("E502", "the quote is not in paragraph " + std::to_string(n), at.source,
+                           c.quote.where());
+    for (std::size_t i = 0; i < text->paragraphs.size(); ++i)
+        if (text->paragraphs[i].find(quote_text) != std::string::npos) {
+            d.notes.push_back("it is in paragraph " + std::to_string(i + 1));
+            return;
+        }
+    d.notes.push_back("quotes are compared after dropping bracketed pinyin, converting to simplified "
+                      "characters and removing spaces");
+}
+
+void checker::check_external_cite(const origin& at, const ast::external_cite& c) {
+    if (c.reference.value.empty())
+        diags_.error("E502", "the reference is empty", at.source, c.reference.where());
+    if (c.url && c.url->value.rfind("http://", 0) != 0 && c.url->value.rfind("https://", 0) != 0)
+        diags_.error("E505", "a reference URL starts with http:// or https://", at.source, c.url->where());
+}
+
+}  // namespace entitle::sema
