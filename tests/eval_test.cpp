@@ -32,14 +32,18 @@ profile_result load(const program& p, const std::string& text) {
 }
 
 // Evaluates `condition` over a Person profile and returns the verdict.
-verdict verdict_of(const program& p, const std::string& facts, civil_date as_of = {2025, 9, 1}) {
-    auto prof = load(p, "entity: Person\nfacts:\n" + facts);
+// The result of the first (usually only) service for a profile of `entity`.
+service_result first_service(const program& p, const std::string& entity, const std::string& facts,
+                             civil_date as_of = {2025, 9, 1}) {
+    auto prof = load(p, "entity: " + entity + "\nfacts:\n" + facts);
     INFO(render_text(prof.diags));
     REQUIRE(prof.value);
     auto e = p.evaluate(*prof.value, {as_of, {}});
-    REQUIRE(e.services.size() == 1);
-    return e.services[0].outcome;
+    REQUIRE_FALSE(e.services.empty());
+    return e.services[0];
 }
+
+verdict verdict_of(const program& p, const std::string& facts) { return first_service(p, "Person", facts).outcome; }
 
 }  // namespace
 
@@ -341,10 +345,12 @@ TEST_CASE("parameter files give dated values; a city overrides its parent", "[ev
     auto at = [&](civil_date d) { return compiled.program->evaluate(*prof.value, {d, {}}).services.at(0); };
     auto before = at({2025, 6, 30});
     CHECK(before.outcome == verdict::eligible);
+    CHECK(before.layer == "national");  // the service is national; the value is the city's
     REQUIRE(before.parameters.size() == 1);
     CHECK(before.parameters[0].value == "6 months");
     CHECK(before.parameters[0].since == "2018-01-01");
     CHECK(before.parameters[0].layer == "city");
+    CHECK(before.parameters[0].reference == "https://example.org");
     auto after = at({2025, 7, 1});
     CHECK(after.outcome == verdict::not_eligible);
     CHECK(after.parameters[0].value == "12 months");
@@ -370,12 +376,7 @@ TEST_CASE("exceptions follow default logic: override, priority, conflict", "[eva
         "exception by_points \"积分达标\" to housing\n  when points >= 120\n  then eligible\n"
         "exception banned \"失信\" to housing over by_points\n  when banned\n  then not_eligible\n"
         "exception veteran \"退役军人\" to housing\n  when veteran\n  then eligible\n");
-    auto run = [&](const std::string& facts) {
-        auto prof = load(*p, "entity: P\nfacts:\n" + facts);
-        INFO(render_text(prof.diags));
-        REQUIRE(prof.value);
-        return p->evaluate(*prof.value, {{2025, 1, 1}, {}}).services.at(0);
-    };
+    auto run = [&](const std::string& facts) { return first_service(*p, "P", facts, {2025, 1, 1}); };
     SECTION("no exception applies: the rule decides") {
         auto r = run("  local: true\n  points: 0\n  banned: false\n  veteran: false\n");
         CHECK(r.outcome == verdict::eligible);
@@ -409,6 +410,27 @@ TEST_CASE("exceptions follow default logic: override, priority, conflict", "[eva
     }
 }
 
+TEST_CASE("a city's exception to a national service names the city as the deciding layer", "[eval][exceptions]") {
+    auto national = std::make_shared<source_file>(
+        "n.rules", "ruleset national\nentity P { local: bool  points: int }\n"
+                   "service housing \"h\" for P\n  requires local\n");
+    auto city = std::make_shared<source_file>(
+        "c.rules", "ruleset city extends national\n"
+                   "exception by_points \"积分达标\" to housing\n  when points >= 120\n  then eligible\n");
+    auto compiled = compile({national, city});
+    INFO(render_text(compiled.diags));
+    REQUIRE(compiled.program);
+    auto rule = first_service(*compiled.program, "P", "  local: true\n  points: 0\n");
+    CHECK(rule.layer == "national");
+    auto exception = first_service(*compiled.program, "P", "  local: false\n  points: 130\n");
+    CHECK(exception.outcome == verdict::eligible);
+    CHECK(exception.layer == "city");
+    CHECK(exception.decided_by == "by_points");
+    // The national ruleset alone has no such exception.
+    auto alone = compile({national});
+    CHECK(first_service(*alone.program, "P", "  local: false\n  points: 130\n").outcome == verdict::not_eligible);
+}
+
 TEST_CASE("scores total their capped items and pass against the threshold", "[eval][scores]") {
     auto p = compile_text(
         "ruleset t\nenum Edu { none, bachelor, master }\n"
@@ -421,11 +443,7 @@ TEST_CASE("scores total their capped items and pass against the threshold", "[ev
         "  item edu \"学历\" = edu_points(edu) cap 90\n"
         "  item insurance \"社保\" = 3 * years cap 30\n"
         "  threshold param points.standard\n");
-    auto run = [&](const std::string& facts) {
-        auto prof = load(*p, "entity: P\nfacts:\n" + facts);
-        REQUIRE(prof.value);
-        return p->evaluate(*prof.value, {{2025, 1, 1}, {}}).services.at(0);
-    };
+    auto run = [&](const std::string& facts) { return first_service(*p, "P", facts, {2025, 1, 1}); };
     auto pass = run("  age: 30\n  edu: master\n  years: 4\n  permit: true\n");
     CHECK(pass.is_score);
     CHECK(pass.outcome == verdict::eligible);

@@ -78,6 +78,7 @@ struct parameter_use {
     std::string value;  // "unknown" when no value is in force
     std::string since;  // the date the value applies from, or "default"
     std::string layer;  // the ruleset that gives the value
+    std::string reference;  // where the value comes from (the parameter file's `reference`), if given
 };
 
 // An exception a city (or the same ruleset) declared to the service.

@@ -120,12 +120,15 @@ public:
         std::vector<value> params;
         std::vector<parameter_use> provenance;
         resolve_parameters(as_of, params, provenance);
+        // One traced evaluator for all services: each service reads only its
+        // own condition nodes, so a service never sees another's trace.
+        eval::evaluator ev(data_, params, as_of, true);
         for (const auto& s : data_.services) {
             if (s.record != p.entity) continue;
             if (!options.services.empty() &&
                 std::find(options.services.begin(), options.services.end(), s.id) == options.services.end())
                 continue;
-            eval::evaluator ev(data_, params, as_of, true);
+            ev.params_read().clear();
             out.services.push_back(evaluate_service(s, p, ev));
             for (auto index : ev.params_read()) out.services.back().parameters.push_back(provenance[index]);
         }
@@ -164,6 +167,7 @@ public:
                     auto c = detail::civil_from_days(in_force->from);
                     use.since = to_string(civil_date{c.year, c.month, c.day});
                     use.layer = data_.checked->rulesets[r].name;
+                    use.reference = t.reference;
                 }
             }
             if (!found && params[i].decl->default_value) {

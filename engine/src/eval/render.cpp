@@ -135,7 +135,9 @@ std::string render_json(const evaluation& e) {
             w.strings("failed", s.failed).strings("missing", s.missing).strings("citations", s.citations);
             w.array("parameters", s.parameters, [](detail::json_writer& j, const parameter_use& p) {
                 j.begin_object().key("name").value(p.name).key("value").value(p.value);
-                j.key("since").value(p.since).key("layer").value(p.layer).end_object();
+                j.key("since").value(p.since).key("layer").value(p.layer);
+                if (!p.reference.empty()) j.key("reference").value(p.reference);
+                j.end_object();
             });
             w.array("explanation", s.conditions, json_explanation);
             if (!s.decided_by.empty()) w.key("decided_by").value(s.decided_by);
