@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <set>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -573,4 +574,191 @@ TEST_CASE("the batch fast path decides exactly as explained evaluation", "[eval]
         }
     }
     CHECK(compared > 500);
+}
+
+namespace {
+
+// Every shape of condition the batch decider compiles (field tests and their
+// `not`, runs of them, nested and/or/not groups, quantifiers over lists with
+// unknown items, comparisons of computed values, decimals against integers,
+// none, `if` chains, tables, caps, thresholds, exceptions with priority and
+// conflict), for profiles with facts left out at random.
+const char* const shapes_rules = R"(ruleset shapes
+enum Kind { a, b, c, d }
+record Kid { age: int  local: bool  kind: optional Kind }
+entity P {
+  x: int  y: int  f: bool  g: bool  k: Kind  o: optional Kind  d: decimal  m: money  n: int
+  when: date  kids: list of Kid  pay: spells  h: optional int
+}
+param limit "上限": int = 40
+table kind_points: Kind -> int { a: 10  b: 20  else: 0 }
+service s1 "s1" for P
+  requires x >= 18 and x < 60 and not f
+  unless k in {c, d} and g
+service s2 "s2" for P
+  requires f or (g and y between 3 and 9) or not (k = a or o is set)
+  requires d < 2.5 or d >= 4 and d != 7
+service s3 "s3" for P
+  requires any c in kids: c.age between 6 and 15 and not c.local
+  requires all c in kids: c.kind not in {d} or c.local
+service s4 "s4" for P
+  requires m / n < 30000 yuan or n = 0
+  requires (count c in kids: c.local) >= 1 or x > param limit
+  unless o = b
+service s5 "s5" for P
+  requires holds(pay) or total(pay) >= 12 months or h > 3
+  requires when <= 2020-01-01 or not (f and g)
+service s6 "s6" for P
+  requires not (x > 10 or y > 10) or (f and not g and k != b)
+exception e1 "e1" to s6
+  when f and y >= 5
+  then not_eligible
+exception e2 "e2" to s6 over e1
+  when g
+  then eligible
+exception e3 "e3" to s6
+  when x = 7
+  then eligible
+score pts "pts" for P
+  requires not f or g
+  item i1 "i1" = min(x, 30) * 0.5
+  item i2 "i2" = kind_points(k) cap 15
+  item i3 "i3" = if x between 18 and 45 then 20 else if y > 5 then 10 else 0
+  item i4 "i4" = sum c in kids: c.age
+  item i5 "i5" = if f then d else 1
+  threshold param limit
+)";
+
+struct lcg {
+    std::uint64_t s;
+    unsigned operator()(unsigned n) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<unsigned>((s >> 33) % n);
+    }
+};
+
+// A profile of P with every fact given, left out, or (where allowed) null.
+std::string random_shape_profile(lcg& r) {
+    const char* kinds[] = {"a", "b", "c", "d"};
+    std::vector<std::string> facts;
+    auto maybe = [&](const std::string& key, const std::string& value) {
+        if (r(5) != 0) facts.push_back("\"" + key + "\": " + value);
+    };
+    maybe("x", std::to_string(static_cast<int>(r(80))));
+    maybe("y", std::to_string(static_cast<int>(r(14))));
+    maybe("f", r(2) ? "true" : "false");
+    maybe("g", r(2) ? "true" : "false");
+    maybe("k", std::string("\"") + kinds[r(4)] + "\"");
+    maybe("o", r(3) == 0 ? std::string("null") : std::string("\"") + kinds[r(4)] + "\"");
+    maybe("d", std::to_string(r(90) / 10.0));
+    maybe("m", std::to_string(r(100000)));
+    maybe("n", std::to_string(r(4)));
+    maybe("when", r(2) ? "\"2019-05-01\"" : "\"2023-02-28\"");
+    maybe("h", r(3) == 0 ? std::string("null") : std::to_string(r(6)));
+    std::string kids = "[";
+    for (unsigned i = 0, count = r(4); i < count; ++i) {
+        std::vector<std::string> kid;
+        if (r(6)) kid.push_back("\"age\": " + std::to_string(r(18)));
+        if (r(6)) kid.push_back(std::string("\"local\": ") + (r(2) ? "true" : "false"));
+        if (r(4)) kid.push_back(r(3) == 0 ? std::string("\"kind\": null") : std::string("\"kind\": \"") + kinds[r(4)] + "\"");
+        std::string k = "{";
+        for (std::size_t j = 0; j < kid.size(); ++j) k += (j ? ", " : "") + kid[j];
+        kids += (i ? ", " : "") + k + "}";
+    }
+    maybe("kids", kids + "]");
+    maybe("pay", r(3) == 0 ? std::string("\"14 months\"")
+                           : r(2) ? std::string("[{\"from\": \"2024-01-01\"}]")
+                                  : std::string("[{\"from\": \"2020-01-01\", \"to\": \"2020-08-31\"}]"));
+    std::string json = "{";
+    for (std::size_t j = 0; j < facts.size(); ++j) json += (j ? ", " : "") + facts[j];
+    return json + "}";
+}
+
+double points_of(const service_result& s) { return s.total.empty() ? std::nan("") : std::stod(s.total); }
+
+// The decider's verdicts (one profile at a time, and as one batch) against
+// explained evaluation; returns how often each service had each verdict.
+std::map<std::string, std::set<verdict>> check_decider_agrees(const program& p, const std::string& entity,
+                                                              const std::vector<std::string>& profiles,
+                                                              civil_date as_of) {
+    std::map<std::string, std::set<verdict>> seen;
+    auto decider = p.make_decider(as_of, entity);
+    REQUIRE(decider);
+    const std::size_t width = decider->services().size();
+    std::string lines;
+    for (const auto& json : profiles) lines += json + "\n";
+    auto set = p.load_json_lines(std::make_shared<source_file>("set.jsonl", lines), {entity});
+    INFO(render_text(set.diags));
+    REQUIRE(set.value);
+    REQUIRE(size(*set.value) == profiles.size());
+    std::vector<decision> batch(width * profiles.size());
+    decider->decide(*set.value, 0, profiles.size(), batch.data());
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+        INFO("profile " << i << ": " << profiles[i]);
+        auto prof = p.load_profile(std::make_shared<source_file>("p.json", profiles[i]), {entity});
+        REQUIRE(prof.value);
+        auto e = p.evaluate(*prof.value, {as_of, {}});
+        std::vector<decision> one(width);
+        decider->decide(*prof.value, one.data());
+        REQUIRE(e.services.size() == width);
+        for (std::size_t k = 0; k < width; ++k) {
+            INFO(e.services[k].id);
+            const decision& b = batch[i * width + k];
+            CHECK(e.services[k].outcome == one[k].outcome);
+            CHECK(b.outcome == one[k].outcome);
+            CHECK(!e.services[k].conflict.empty() == one[k].conflict);
+            seen[e.services[k].id].insert(e.services[k].outcome);
+            if (e.services[k].is_score) {
+                double want = points_of(e.services[k]);
+                CHECK((std::isnan(want) ? std::isnan(one[k].points) : std::abs(want - one[k].points) < 1e-9));
+                CHECK((std::isnan(b.points) == std::isnan(one[k].points)));
+            }
+        }
+    }
+    return seen;
+}
+
+}  // namespace
+
+TEST_CASE("the batch decider agrees with explained evaluation on every shape of condition", "[eval][fastpath]") {
+    auto p = compile_text(shapes_rules);
+    lcg r{42};
+    std::vector<std::string> profiles;
+    for (int i = 0; i < 600; ++i) profiles.push_back(random_shape_profile(r));
+    auto seen = check_decider_agrees(*p, "P", profiles, {2025, 1, 1});
+    // The profiles reach every verdict of every service.
+    REQUIRE(seen.size() == 7);
+    for (const auto& [service, verdicts] : seen) {
+        INFO(service);
+        CHECK(verdicts.size() == 3);
+    }
+}
+
+TEST_CASE("the batch decider agrees with explained evaluation on the shipped rules", "[eval][fastpath]") {
+    auto loaded = load_rule_files({"rules"});
+    auto compiled = compile(loaded.files);
+    INFO(render_text(compiled.diags));
+    REQUIRE(compiled.program);
+    std::size_t compared = 0;
+    for (const auto& entry : fs::directory_iterator("examples/profiles")) {
+        const auto& program = *compiled.program;
+        auto prof = program.load_profile(
+            std::make_shared<source_file>(entry.path().string(), testing::read_text(entry.path().string())));
+        REQUIRE(prof.value);
+        for (civil_date as_of : {civil_date{2020, 2, 29}, civil_date{2025, 9, 1}, civil_date{2031, 12, 31}}) {
+            INFO(entry.path().string() << " at " << as_of.year);
+            auto e = program.evaluate(*prof.value, {as_of, {}});
+            auto decider = program.make_decider(as_of, e.entity);
+            REQUIRE(decider);
+            std::vector<decision> out(decider->services().size());
+            decider->decide(*prof.value, out.data());
+            REQUIRE(out.size() == e.services.size());
+            for (std::size_t k = 0; k < out.size(); ++k) {
+                INFO(e.services[k].id);
+                CHECK(out[k].outcome == e.services[k].outcome);
+                ++compared;
+            }
+        }
+    }
+    CHECK(compared >= 18);
 }

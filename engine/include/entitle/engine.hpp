@@ -140,7 +140,10 @@ public:
     virtual ~decider() = default;
     // The ids of the services and scores decided, in the order of `decide`'s output.
     virtual const std::vector<std::string>& services() const = 0;
-    virtual void decide(const profile_set& set, std::size_t index, decision* out) = 0;
+    // Profiles [first, first + count) of the set: `out` holds count rows of
+    // services().size() decisions. Batches are much faster than one by one.
+    virtual void decide(const profile_set& set, std::size_t first, std::size_t count, decision* out) = 0;
+    void decide(const profile_set& set, std::size_t index, decision* out) { decide(set, index, 1, out); }
     virtual void decide(const profile& p, decision* out) = 0;
 };
 

@@ -56,27 +56,6 @@ struct node {
     std::int32_t label = -1;      // index into labels, for labelled conditions
 };
 
-// The fast path's form of a condition: a tree of predicates, each returning
-// a three-valued truth directly. The shapes that eligibility rules are made
-// of (a boolean field, a field compared with a constant, a field in a set of
-// enum values, and/or/not, a quantifier over a list field) are decided
-// without the general evaluator; anything else is `generic`: its node.
-enum class pk : std::uint8_t { generic, field_bool, not_, and_, or_, range, in_mask, any_in, all_in };
-
-struct pred {
-    pk kind = pk::generic;
-    bool local = false;       // the field is a quantifier variable's (else the subject's)
-    bool negated = false;     // in_mask: `not in`; range: outside it (`!=`)
-    eval::vk want = eval::vk::integer;  // range/in_mask: the constants' kind
-    std::uint32_t var = 0;    // local: the variable slot of the field's record
-    std::uint32_t bound = 0;  // any_in/all_in: the slot of the variable the body reads
-    std::uint32_t slot = 0;   // field slot (any_in/all_in: of the list)
-    std::int64_t k = 0, hi = 0;  // range: k .. hi, inclusive (comparisons and `between`)
-    std::uint64_t mask = 0;   // in_mask: enum value bits
-    std::uint32_t node = 0;   // the node it decides (generic: evaluated by the general evaluator)
-    std::uint32_t first = 0, count = 0;  // children in program_data.pred_args
-};
-
 struct table_row {
     bool is_else = false;
     eval::value low, high;  // unknown = open end; for single keys low == high
@@ -139,9 +118,6 @@ struct program_data {
     std::vector<define_def> defines;  // by sema define index
     std::vector<service_def> services;
     std::vector<exception_def> exceptions;
-    std::vector<pred> preds;
-    std::vector<std::uint32_t> pred_args;
-    std::vector<std::int32_t> pred_of_node;  // by node: its predicate, or -1
     int ruleset = -1;
     std::uint32_t locals = 0;  // variable slots a frame needs
 };

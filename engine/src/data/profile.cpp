@@ -271,7 +271,7 @@ private:
         eval::record_v& r = store_.records.back();
         r.record_type = type;
         r.path = path;
-        r.fields.assign(rec.fields.size(), value());
+        r.fields = store_.allocate(rec.fields.size());
         const auto& slots = slots_of(type);
         node.members([&](std::string_view key, const Node& v, const Node& k) {
             lazy_path field_path{path, key};
@@ -321,10 +321,13 @@ private:
             l.path = where.str();
             std::size_t index = 0;
             sema::field_info element{f.name, f.label, f.t.element(), false};
+            std::vector<value> items;
             node.items([&](const Node& item) {
                 ++index;
-                l.items.push_back(field(item, element, lazy_path{l.path, {}, index}));
+                items.push_back(field(item, element, lazy_path{l.path, {}, index}));
             });
+            l.items = store_.allocate(items.size());
+            std::copy(items.begin(), items.end(), l.items.begin());
             return value::of_list(&l);
         }
         if (f.t.k == sema::kind::record) return record(node, f.t.ref, where.str());

@@ -41,6 +41,17 @@ inline int compare_fast(const value& a, const value& b) {
 
 }  // namespace
 
+value comparison(op code, const value& a, const value& b) {
+    if (a.kind == vk::unknown || b.kind == vk::unknown) return value();
+    if (a.kind == vk::none || b.kind == vk::none) {
+        bool both = a.kind == b.kind;
+        return value::boolean(code == op::eq ? both : code == op::ne ? !both : false);
+    }
+    int c = compare_fast(a, b);
+    return value::boolean(code == op::eq ? c == 0 : code == op::ne ? c != 0 : code == op::lt ? c < 0
+                          : code == op::le ? c <= 0 : code == op::gt ? c > 0 : c >= 0);
+}
+
 value arithmetic(op code, const value& a, const value& b) {
     if (a.kind == vk::unknown || b.kind == vk::unknown) return value();
     if (a.kind == vk::none || b.kind == vk::none) return value::none();
@@ -80,12 +91,6 @@ value min_max(op code, const value* a, std::uint32_t count) {
 
 namespace {
 
-// Kleene truth of a value: none counts as false.
-tri truth_of(const value& v) {
-    if (v.kind == vk::boolean) return v.b ? tri::yes : tri::no;
-    if (v.kind == vk::none) return tri::no;
-    return tri::unknown;
-}
 value from_tri(tri t) { return t == tri::unknown ? value() : value::boolean(t == tri::yes); }
 
 }  // namespace
@@ -95,91 +100,6 @@ evaluator::evaluator(const compiled::program_data& program, const std::vector<va
     : program_(program), params_(params), as_of_(as_of), tracing_(tracing) {
     locals_.resize(std::max<std::size_t>(program.locals, 1) * 4);
     if (tracing) trace_.resize(program.nodes.size());
-}
-
-tri evaluator::decide(std::uint32_t pred, const value& subject) {
-    subject_ = subject;
-    frame_ = 0;
-    return predicate(pred);
-}
-
-// The leaf predicates, inline: and/or loops decide them without a call.
-inline bool evaluator::leaf_predicate(const compiled::pred& p, tri& t) const {
-    using compiled::pk;
-    if (p.kind == pk::range) {
-        value v = pred_leaf(p);
-        if (v.kind != p.want) return false;
-        t = (p.k <= v.i && v.i <= p.hi) != p.negated ? tri::yes : tri::no;
-        return true;
-    }
-    if (p.kind == pk::field_bool) {
-        value v = pred_leaf(p);
-        if (v.kind != vk::boolean) return false;
-        t = v.b ? tri::yes : tri::no;
-        return true;
-    }
-    return false;
-}
-
-// Each case answers exactly as the general evaluator would for its node
-// (tests/eval_test.cpp compares the two); a value of an unexpected kind
-// falls back to the general evaluator.
-tri evaluator::predicate(std::uint32_t index) {
-    using compiled::pk;
-    const compiled::pred& p = program_.preds[index];
-    switch (p.kind) {
-        case pk::field_bool: return truth_of(pred_leaf(p));
-        case pk::not_: {
-            tri t = predicate(program_.pred_args[p.first]);
-            return t == tri::unknown ? t : t == tri::yes ? tri::no : tri::yes;
-        }
-        case pk::and_:
-        case pk::or_: {
-            tri decisive = p.kind == pk::and_ ? tri::no : tri::yes;
-            tri acc = p.kind == pk::and_ ? tri::yes : tri::no;
-            for (std::uint32_t i = 0; i < p.count; ++i) {
-                std::uint32_t child = program_.pred_args[p.first + i];
-                tri t;
-                if (!leaf_predicate(program_.preds[child], t)) t = predicate(child);
-                if (t == decisive) return t;
-                if (t == tri::unknown) acc = tri::unknown;
-            }
-            return acc;
-        }
-        case pk::range: {
-            value v = pred_leaf(p);
-            if (v.kind == p.want) return (p.k <= v.i && v.i <= p.hi) != p.negated ? tri::yes : tri::no;
-            if (v.kind == vk::unknown) return tri::unknown;
-            if (v.kind == vk::none) return p.negated ? tri::yes : tri::no;
-            break;
-        }
-        case pk::in_mask: {
-            value v = pred_leaf(p);
-            bool found;
-            if (v.kind == vk::enumeration) found = v.i >= 0 && v.i < 64 && (p.mask >> v.i) & 1;
-            else if (v.kind == vk::none) found = false;
-            else if (v.kind == vk::unknown) return tri::unknown;
-            else break;
-            return found != p.negated ? tri::yes : tri::no;
-        }
-        case pk::any_in:
-        case pk::all_in: {
-            value list = pred_leaf(p);
-            if (list.kind == vk::unknown || (list.kind == vk::list && list.list->months >= 0)) return tri::unknown;
-            if (list.kind != vk::list) return p.kind == pk::any_in ? tri::no : tri::yes;  // none: empty
-            tri decisive = p.kind == pk::any_in ? tri::yes : tri::no;
-            tri acc = p.kind == pk::any_in ? tri::no : tri::yes;
-            for (const value& item : list.list->items) {
-                locals_[frame_ + p.bound] = item;
-                tri t = predicate(program_.pred_args[p.first]);
-                if (t == decisive) return t;
-                if (t == tri::unknown) acc = tri::unknown;
-            }
-            return acc;
-        }
-        case pk::generic: break;
-    }
-    return truth_of(eval<false>(p.node));
 }
 
 value evaluator::run(std::uint32_t node, const value& subject) {
@@ -266,20 +186,9 @@ value evaluator::eval(std::uint32_t n) {
             result = from_tri(acc);
             break;
         }
-        case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge: {
-            value a = operand<Trace>(nd.a), b = operand<Trace>(nd.b);
-            if (a.kind == vk::unknown || b.kind == vk::unknown) break;
-            if (a.kind == vk::none || b.kind == vk::none) {
-                bool both = a.kind == b.kind;
-                result = value::boolean(nd.code == op::eq ? both : nd.code == op::ne ? !both : false);
-                break;
-            }
-            int c = compare_fast(a, b);
-            bool r = nd.code == op::eq ? c == 0 : nd.code == op::ne ? c != 0 : nd.code == op::lt ? c < 0
-                   : nd.code == op::le ? c <= 0 : nd.code == op::gt ? c > 0 : c >= 0;
-            result = value::boolean(r);
+        case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge:
+            result = comparison(nd.code, operand<Trace>(nd.a), operand<Trace>(nd.b));
             break;
-        }
         case op::between: {
             value s = operand<Trace>(nd.a), lo = operand<Trace>(nd.b), hi = operand<Trace>(nd.c);
             if (s.kind == vk::none || lo.kind == vk::none || hi.kind == vk::none) {
@@ -312,14 +221,7 @@ value evaluator::eval(std::uint32_t n) {
             result = arithmetic(nd.code, operand<Trace>(nd.a), operand<Trace>(nd.b));
             break;
         case op::cond: {
-            tri t;
-            if constexpr (!Trace) {
-                // A condition with a predicate (score items' `if`) takes the fast path.
-                std::int32_t pred = nd.a < program_.pred_of_node.size() ? program_.pred_of_node[nd.a] : -1;
-                t = pred >= 0 ? predicate(static_cast<std::uint32_t>(pred)) : truth_of(operand<Trace>(nd.a));
-            } else {
-                t = truth_of(operand<Trace>(nd.a));
-            }
+            tri t = truth_of(operand<Trace>(nd.a));
             if (t == tri::yes) result = operand<Trace>(nd.b);
             else if (t == tri::no) result = operand<Trace>(nd.c);
             else {
@@ -535,5 +437,8 @@ std::string evaluator::format(const value& v) const {
     }
     return "?";
 }
+
+// The batch decider's code (linear.cpp) falls back to the general evaluator.
+template value evaluator::eval<false>(std::uint32_t);
 
 }  // namespace entitle::eval

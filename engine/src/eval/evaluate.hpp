@@ -21,7 +21,29 @@ enum class tri { no, yes, unknown };
 // Arithmetic on known or unknown values, as the language defines it: shared
 // by the evaluator and the block evaluator, so both compute the same.
 value arithmetic(compiled::op code, const value& a, const value& b);
+value comparison(compiled::op code, const value& a, const value& b);  // eq, ne, lt, le, gt, ge
 value min_max(compiled::op code, const value* args, std::uint32_t count);
+
+// Kleene truth of a value: none counts as false.
+inline tri truth_of(const value& v) {
+    if (v.kind == vk::boolean) return v.b ? tri::yes : tri::no;
+    if (v.kind == vk::none) return tri::no;
+    return tri::unknown;
+}
+
+// Scores: a number as a double; an item's points added to a total; an
+// item's points limited by its cap (unknown or absent caps limit nothing).
+inline double as_number(const value& v) { return v.kind == vk::decimal ? v.d : static_cast<double>(v.i); }
+inline void add_points(value& total, const value& v) {
+    if (v.kind == vk::decimal || total.kind == vk::decimal) total = value::decimal(as_number(total) + as_number(v));
+    else total.i += v.i;
+}
+inline value capped(const value& points, const value& cap) {
+    bool usable = points.known() && points.kind != vk::none && cap.known() && cap.kind != vk::none;
+    return usable && as_number(cap) < as_number(points) ? cap : points;
+}
+
+struct linear_code;
 
 class evaluator {
 public:
@@ -30,9 +52,10 @@ public:
               bool tracing);
 
     value run(std::uint32_t node, const value& subject);
-    // The truth of a condition by its predicate (compiled::pred): the fast
-    // path of batch decisions. Same answers as truth of run(), untraced.
-    tri decide(std::uint32_t pred, const value& subject);
+    // Runs the batch decider's code (linear.hpp) from `entry` to its `ret`,
+    // untraced: verdicts and score totals are stored into `verdicts` and
+    // `points`; returns the last truth.
+    tri execute(const linear_code& code, std::uint32_t entry, const value& subject, tri* verdicts, double* points);
 
     // Tracing only: last value per node, unknown facts read since reset.
     const std::vector<value>& trace() const { return trace_; }
@@ -66,11 +89,6 @@ private:
         }
         return eval<Trace>(n);
     }
-    tri predicate(std::uint32_t index);
-    bool leaf_predicate(const compiled::pred& p, tri& t) const;
-    value pred_leaf(const compiled::pred& p) const {
-        return leaf_field(p.local ? locals_[frame_ + p.var] : subject_, p.slot);
-    }
     static value leaf_field(const value& base, std::uint32_t slot) {
         if (base.kind == vk::record) return base.rec->fields[slot];
         return base.kind == vk::none ? value::none() : value();
@@ -87,6 +105,16 @@ private:
     std::vector<value> trace_;
     std::set<std::string> missing_;
     std::set<std::uint32_t> params_read_;
+    // execute(): its stacks, kept between runs
+    struct loop {
+        const list_v* list;
+        std::size_t next;
+        tri acc;
+    };
+    std::vector<tri> truths_;
+    std::vector<value> values_;
+    std::vector<loop> loops_;
+    std::vector<const value*> bases_;
 };
 
 }  // namespace entitle::eval

@@ -8,10 +8,12 @@
 #include "data/params.hpp"
 #include "data/profile.hpp"
 #include "eval/evaluate.hpp"
+#include "eval/linear.hpp"
 #include "parser/parse.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace entitle {
 
@@ -21,18 +23,14 @@ using eval::value;
 using eval::vk;
 using compiled::op;
 
-truth truth_of(const value& v) {
+truth truth_value(const value& v) {
     if (v.kind == vk::boolean) return v.b ? truth::yes : truth::no;
     if (v.kind == vk::none) return truth::no;
     return truth::unknown;
 }
 
-double number(const value& v) { return v.kind == vk::decimal ? v.d : static_cast<double>(v.i); }
-
-void add_points(value& total, const value& v) {
-    if (v.kind == vk::decimal || total.kind == vk::decimal) total = value::decimal(number(total) + number(v));
-    else total.i += v.i;
-}
+using eval::add_points;
+double number(const value& v) { return eval::as_number(v); }
 
 // What the exceptions of a service do to its verdict: those that apply and
 // are not overridden by another that applies (`applying`; more than one is a
@@ -182,10 +180,8 @@ public:
     // An item's points, capped.
     value item_points(const compiled::item_def& item, const value& root, eval::evaluator& ev) const {
         value v = ev.run(item.value, root);
-        if (item.cap >= 0 && v.known() && v.kind != vk::none) {
-            value cap = ev.run(static_cast<std::uint32_t>(item.cap), root);
-            if (cap.known() && cap.kind != vk::none && number(cap) < number(v)) v = cap;
-        }
+        if (item.cap >= 0 && v.known() && v.kind != vk::none)
+            v = eval::capped(v, ev.run(static_cast<std::uint32_t>(item.cap), root));
         return v;
     }
 
@@ -219,7 +215,7 @@ private:
         explanation e;
         e.label = n.label >= 0 ? data_.labels[static_cast<std::size_t>(n.label)] : "";
         e.text = text_of(n);
-        e.outcome = truth_of(trace[index]);
+        e.outcome = truth_value(trace[index]);
         switch (n.code) {
             case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge:
                 e.observed = ev.format(trace[n.a]);
@@ -256,7 +252,7 @@ private:
         std::set<std::string> missing;
         for (const auto& c : s.clauses) {
             ev.missing().clear();
-            truth t = truth_of(ev.run(c.node, p.store.root));
+            truth t = truth_value(ev.run(c.node, p.store.root));
             explanation e = explain(c.node, ev);
             e.unless = c.unless;
             bool fails = c.unless ? t == truth::yes : t == truth::no;
@@ -320,7 +316,7 @@ private:
             truth all = truth::yes;
             ev.missing().clear();
             for (auto node : x.conditions) {
-                truth t = truth_of(ev.run(node, p.store.root));
+                truth t = truth_value(ev.run(node, p.store.root));
                 xr.conditions.push_back(explain(node, ev));
                 if (t == truth::no) all = truth::no;
                 else if (t == truth::unknown && all == truth::yes) all = truth::unknown;
@@ -357,11 +353,13 @@ private:
     }
 };
 
-// Verdicts only: no tracing, no explanations, no strings.
+// Verdicts only: no tracing, no explanations, no strings. The conditions
+// of every service, score items and exceptions run as linear code
+// (linear.hpp) built for the as-of date.
 class fast_decider final : public decider {
 public:
     fast_decider(const compiled_program& program, std::int64_t as_of, int entity)
-        : program_(program), data_(program.data()), entity_(entity) {
+        : data_(program.data()) {
         std::vector<parameter_use> uses;
         program.resolve_parameters(as_of, params_, uses);
         ev_ = std::make_unique<eval::evaluator>(data_, params_, as_of, false);
@@ -370,80 +368,76 @@ public:
                 services_.push_back(i);
                 ids_.push_back(data_.services[i].id);
             }
+        // Entry 0: every service's requires/unless into its verdict, then scores.
+        eval::linear_builder build(data_, params_, code_);
+        for (std::size_t k = 0; k < services_.size(); ++k) {
+            const compiled::service_def& s = data_.services[services_[k]];
+            std::vector<std::uint32_t> conditions;
+            std::vector<bool> unless;
+            for (const auto& c : s.clauses) {
+                conditions.push_back(c.node);
+                unless.push_back(c.unless);
+            }
+            build.verdict(conditions, unless, static_cast<std::uint32_t>(k));
+            if (s.is_score) build.score(s, static_cast<std::uint32_t>(k));
+        }
+        build.end();
+        // Then an entry for each exception.
+        for (std::size_t k = 0; k < services_.size(); ++k) {
+            const compiled::service_def& s = data_.services[services_[k]];
+            if (s.exceptions.empty()) continue;
+            with_exceptions_.push_back(k);
+            for (auto x : s.exceptions) exception_[x] = build.truth_entry(data_.exceptions[x].conditions);
+        }
+        base_.resize(services_.size());
+        points_.resize(services_.size());
     }
 
     const std::vector<std::string>& services() const override { return ids_; }
 
-    void decide(const profile_set& set, std::size_t index, decision* out) override {
-        decide_root(set.roots[index], out);
+    void decide(const profile_set& set, std::size_t first, std::size_t count, decision* out) override {
+        for (std::size_t i = 0; i < count; ++i, out += services_.size()) decide_root(set.roots[first + i], out);
     }
     void decide(const profile& p, decision* out) override { decide_root(p.store.root, out); }
 
 private:
-    const compiled_program& program_;
     const compiled::program_data& data_;
-    int entity_;
     std::vector<value> params_;
     std::unique_ptr<eval::evaluator> ev_;
     std::vector<std::size_t> services_;
     std::vector<std::string> ids_;
+    eval::linear_code code_;
+    std::map<std::size_t, std::uint32_t> exception_;  // by exception index: the entry of its conditions
+    std::vector<std::size_t> with_exceptions_;        // services (by position) with exceptions
+    std::vector<eval::tri> base_;
+    std::vector<double> points_;
     std::vector<truth> applies_;
 
-    truth decide(std::uint32_t node, const value& root) {
-        eval::tri t = ev_->decide(static_cast<std::uint32_t>(data_.pred_of_node[node]), root);
+    static truth truth_from(eval::tri t) {
         return t == eval::tri::yes ? truth::yes : t == eval::tri::no ? truth::no : truth::unknown;
     }
 
     void decide_root(const value& root, decision* out) {
-        for (std::size_t k = 0; k < services_.size(); ++k) {
-            const compiled::service_def& s = data_.services[services_[k]];
-            bool any_false = false, any_unknown = false;
-            for (const auto& c : s.clauses) {
-                truth t = decide(c.node, root);
-                if (c.unless ? t == truth::yes : t == truth::no) {
-                    any_false = true;
-                    break;
-                }
-                if (t == truth::unknown) any_unknown = true;
-            }
-            decision& d = out[k];
-            d.conflict = false;
-            d.points = 0;
-            if (s.is_score) {
-                value total = value::of(vk::integer, 0);
-                bool known = true;
-                for (const auto& item : s.items) {
-                    value v = program_.item_points(item, root, *ev_);
-                    if (!v.known() || v.kind == vk::none) known = false;
-                    else add_points(total, v);
-                }
-                value threshold = s.threshold >= 0 ? ev_->run(static_cast<std::uint32_t>(s.threshold), root) : value();
-                d.points = known ? number(total) : std::nan("");
-                if (known && threshold.known() && number(total) < number(threshold)) any_false = true;
-                else if (!known || !threshold.known()) any_unknown = true;
-            }
-            d.outcome = any_false ? verdict::not_eligible : any_unknown ? verdict::undetermined : verdict::eligible;
-            if (s.exceptions.empty()) continue;
-            applies_.clear();
-            for (auto index : s.exceptions) {
-                truth all = truth::yes;
-                for (auto node : data_.exceptions[index].conditions) {
-                    truth t = decide(node, root);
-                    if (t == truth::no) all = truth::no;
-                    else if (t == truth::unknown && all == truth::yes) all = truth::unknown;
-                }
-                applies_.push_back(all);
-            }
-            exception_outcome x = resolve_exceptions(data_, s, applies_, d.outcome);
-            if (x.applying.size() > 1) {
-                d.conflict = true;
-                d.outcome = verdict::undetermined;
-            } else if (x.applying.size() == 1) {
-                d.outcome = data_.exceptions[s.exceptions[x.applying.front()]].grants ? verdict::eligible
-                                                                                      : verdict::not_eligible;
-            }
-            if (!x.open.empty()) d.outcome = verdict::undetermined;
+        static constexpr verdict outcome[] = {verdict::not_eligible, verdict::eligible, verdict::undetermined};
+        ev_->execute(code_, 0, root, base_.data(), points_.data());
+        for (std::size_t k = 0; k < services_.size(); ++k)
+            out[k] = {outcome[static_cast<int>(base_[k])], points_[k], false};
+        for (std::size_t k : with_exceptions_) exceptions(data_.services[services_[k]], root, out[k]);
+    }
+
+    void exceptions(const compiled::service_def& s, const value& root, decision& d) {
+        applies_.clear();
+        for (auto index : s.exceptions)
+            applies_.push_back(truth_from(ev_->execute(code_, exception_.at(index), root, nullptr, nullptr)));
+        exception_outcome x = resolve_exceptions(data_, s, applies_, d.outcome);
+        if (x.applying.size() > 1) {
+            d.conflict = true;
+            d.outcome = verdict::undetermined;
+        } else if (x.applying.size() == 1) {
+            d.outcome = data_.exceptions[s.exceptions[x.applying.front()]].grants ? verdict::eligible
+                                                                                  : verdict::not_eligible;
         }
+        if (!x.open.empty()) d.outcome = verdict::undetermined;
     }
 };
 

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -53,28 +55,59 @@ struct value {
     bool is_false() const { return kind == vk::boolean && !b; }
 };
 
+// A run of values in a profile store (a record's fields, a list's items).
+struct value_span {
+    value* ptr = nullptr;
+    std::size_t n = 0;
+    value* data() const { return ptr; }
+    std::size_t size() const { return n; }
+    bool empty() const { return n == 0; }
+    value& operator[](std::size_t i) const { return ptr[i]; }
+    value& front() const { return ptr[0]; }
+    value* begin() const { return ptr; }
+    value* end() const { return ptr + n; }
+};
+
 // A record of a profile. `path` names it for messages ("applicant",
 // "children[1]"); `record_type` indexes the checker's records.
 struct record_v {
     int record_type = -1;
     std::string path;
-    std::vector<value> fields;  // in the declared order of the record's fields
+    value_span fields;  // in the declared order of the record's fields
 };
 
 struct list_v {
     std::string path;
-    std::vector<value> items;
+    value_span items;
     // A history known only as a count ("pension: 36 months"): no spells,
     // only their total up to the as-of date. -1 for an ordinary list.
     std::int64_t months = -1;
 };
 
-// Everything one loaded profile owns.
+// Everything one loaded profile (or set of profiles) owns. The values of
+// records and lists sit in large blocks, in the order they were loaded, so a
+// pass over many profiles reads memory in order.
 struct profile_store {
     std::deque<record_v> records;
     std::deque<list_v> lists;
     std::deque<std::string> strings;
     value root;
+
+    // `n` unknown values that stay where they are.
+    value_span allocate(std::size_t n) {
+        if (used_ + n > capacity_) {
+            capacity_ = std::max<std::size_t>(n, 16384);
+            blocks_.push_back(std::make_unique<value[]>(capacity_));
+            used_ = 0;
+        }
+        value_span span{blocks_.back().get() + used_, n};
+        used_ += n;
+        return span;
+    }
+
+private:
+    std::vector<std::unique_ptr<value[]>> blocks_;
+    std::size_t used_ = 0, capacity_ = 0;
 };
 
 }  // namespace entitle::eval
