@@ -26,11 +26,13 @@ double ms_since(clock_type::time_point t) {
     return std::chrono::duration<double, std::milli>(clock_type::now() - t).count();
 }
 
-std::string read_file(const std::string& path) {
+bool read_file(const std::string& path, std::string& text) {
     std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
     std::ostringstream ss;
     ss << in.rdbuf();
-    return ss.str();
+    text = ss.str();
+    return true;
 }
 
 const char* const services[] = {"residence_permit", "settlement",         "child_school",      "local_exam",
@@ -68,7 +70,12 @@ int main(int argc, char** argv) {
     double load_ms = ms_since(t0);
 
     auto t1 = clock_type::now();
-    auto text = std::make_shared<entitle::source_file>(path, read_file(path));
+    std::string contents;
+    if (!read_file(path, contents)) {
+        std::cerr << path << ": error: cannot read the file\n";
+        return 1;
+    }
+    auto text = std::make_shared<entitle::source_file>(path, std::move(contents));
     entitle::profile_options options;
     options.entity = "Applicant";
     auto set = compiled.program->load_json_lines(text, options);

@@ -1,6 +1,7 @@
 // libFuzzer target for profiles: any bytes, read as a YAML/JSON profile and
 // as JSON lines against a small schema, must come back as diagnostics or as
-// verdicts, never as a crash. Replayed under CTest like rules_fuzz.
+// verdicts, never as a crash; and the batch decider must agree with explained
+// evaluation on every profile that loads. Replayed under CTest like rules_fuzz.
 #include <entitle/entitle.hpp>
 
 #include <cstddef>
@@ -18,7 +19,17 @@ const entitle::program& schema() {
         "service s \"s\" for Person\n"
         "  requires age(birth_date) >= 18 and not local and total(s) >= 6 months\n"
         "  requires any k in kids: holds(k.permits) or k.birth_date > 2010-01-01\n"
-        "  requires e in {a} and m >= 100 yuan and x < 2.5 and n between 1 and 9 and o is set\n")});
+        "  requires e in {a} and m >= 100 yuan and x < 2.5 and n between 1 and 9 and o is set\n"
+        "service t \"t\" for Person\n"
+        "  requires (local or not (n > 3 and e != b)) and all k in kids: k.birth_date < 2020-01-01\n"
+        "  unless m / n > 1000 yuan\n"
+        "exception x \"x\" to t\n"
+        "  when w >= 2 years\n"
+        "  then eligible\n"
+        "score p \"p\" for Person\n"
+        "  item a \"a\" = min(n, 10) * 1.5\n"
+        "  item b \"b\" = if local then 5 else if x > 1 then 2 else 0\n"
+        "  threshold 10\n")});
     return *compiled.program;
 }
 
@@ -36,13 +47,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto e = p.evaluate(*one.value, {{2025, 1, 1}, {}});
         (void)entitle::render_json(e);
         (void)entitle::render_text(e, true);
+        auto decider = p.make_decider({2025, 1, 1}, "Person");
+        std::vector<entitle::decision> out(decider->services().size());
+        decider->decide(*one.value, out.data());
+        for (std::size_t k = 0; k < out.size(); ++k)
+            if (out[k].outcome != e.services[k].outcome) __builtin_trap();
     }
     auto many = p.load_json_lines(text, options);
     (void)entitle::render_text(many.diags);
     if (many.value && entitle::size(*many.value) > 0) {
         auto decider = p.make_decider({2025, 1, 1}, "Person");
-        std::vector<entitle::decision> out(decider->services().size());
-        for (std::size_t i = 0; i < entitle::size(*many.value); ++i) decider->decide(*many.value, i, out.data());
+        std::vector<entitle::decision> out(decider->services().size() * entitle::size(*many.value));
+        decider->decide(*many.value, 0, entitle::size(*many.value), out.data());
     }
     return 0;
 }

@@ -12,4 +12,9 @@ if [ "$got" != "$want" ]; then
   echo "FAIL: counts differ"; echo " got: $got"; echo "want: $want"; exit 1
 fi
 grep -q '"eval_pps": [0-9]' <<<"$out"
-echo "1 passed, 0 failed"
+# A file that cannot be read is an error, not an empty workload.
+if err=$("$urban12" --rules bench/urban12.rules tests/bench/no-such-file.jsonl 2>&1); then
+  echo "FAIL: a missing profile file was accepted: $err"; exit 1
+fi
+grep -q "no-such-file.jsonl: error: cannot read the file" <<<"$err"
+echo "2 passed, 0 failed"

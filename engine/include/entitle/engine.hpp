@@ -129,8 +129,8 @@ struct eval_options {
 // A verdict without its explanation: what batch evaluation produces.
 struct decision {
     verdict outcome = verdict::undetermined;
-    double points = 0;          // scores: the total (NaN when unknown)
     bool conflict = false;      // exceptions in conflict
+    double points = 0;          // scores: the total (NaN when unknown)
 };
 
 // Evaluates many profiles of one entity at one date, verdicts only. Not
@@ -141,7 +141,7 @@ public:
     // The ids of the services and scores decided, in the order of `decide`'s output.
     virtual const std::vector<std::string>& services() const = 0;
     // Profiles [first, first + count) of the set: `out` holds count rows of
-    // services().size() decisions. Batches are much faster than one by one.
+    // services().size() decisions, profile by profile.
     virtual void decide(const profile_set& set, std::size_t first, std::size_t count, decision* out) = 0;
     void decide(const profile_set& set, std::size_t index, decision* out) { decide(set, index, 1, out); }
     virtual void decide(const profile& p, decision* out) = 0;

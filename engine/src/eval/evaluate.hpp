@@ -44,6 +44,7 @@ inline value capped(const value& points, const value& cap) {
 }
 
 struct linear_code;
+struct insn;
 
 class evaluator {
 public:
@@ -53,9 +54,12 @@ public:
 
     value run(std::uint32_t node, const value& subject);
     // Runs the batch decider's code (linear.hpp) from `entry` to its `ret`,
-    // untraced: verdicts and score totals are stored into `verdicts` and
-    // `points`; returns the last truth.
-    tri execute(const linear_code& code, std::uint32_t entry, const value& subject, tri* verdicts, double* points);
+    // untraced: the verdicts and score totals it stores go to `out`; returns
+    // the last truth.
+    tri execute(const linear_code& code, std::uint32_t entry, const value& subject, decision* out);
+    tri general_test(const insn& x);
+    tri quantified(const linear_code& code, const insn& x);
+    tri field_tests(const linear_code& code, std::uint32_t first, std::uint32_t count, bool is_or);
 
     // Tracing only: last value per node, unknown facts read since reset.
     const std::vector<value>& trace() const { return trace_; }

@@ -190,10 +190,26 @@ void linear_builder::group(const std::vector<std::uint32_t>& members, const std:
 // A test of one field against constants (`permit`, `age >= 18`, `housing
 // in {owned, registered_rental}`, and their `not`): one instruction, not
 // emitted. False for anything else.
-bool linear_builder::field_test(std::uint32_t n, insn& i) const {
+bool linear_builder::field_test(std::uint32_t n, insn& i) {
     const compiled::node& nd = program_.nodes[n];
     i.node = n;
     switch (nd.code) {
+        case op::and_: case op::or_: case op::all_group: case op::any_group: {
+            // An and/or of field tests only: a run of them, itself a field test.
+            std::vector<insn> tests(nd.arg_count);
+            std::size_t before = out_.leaves.size();
+            for (std::uint32_t k = 0; k < nd.arg_count; ++k)
+                if (!field_test(program_.args[nd.first_arg + k], tests[k])) {
+                    out_.leaves.resize(before);
+                    return false;
+                }
+            i.code = lop::leaves;
+            i.any = nd.code == op::or_ || nd.code == op::any_group;
+            i.first = static_cast<std::uint32_t>(out_.leaves.size());
+            i.count = nd.arg_count;
+            out_.leaves.insert(out_.leaves.end(), tests.begin(), tests.end());
+            return true;
+        }
         case op::subject_field:
         case op::local_field:
             i.code = lop::boolean;
@@ -212,6 +228,23 @@ bool linear_builder::field_test(std::uint32_t n, insn& i) const {
             const value* high = constant(nd.c);
             i.code = lop::range;
             return low && high && leaf(nd.a, i) && range(nd, *low, *high, i);
+        }
+        case op::any_q: case op::all_q: {
+            // `any c in kids: c.age between 6 and 15 and not c.local`: a quantifier
+            // over a list field whose body is a field test.
+            insn body;
+            std::size_t before = out_.leaves.size();
+            if (!leaf(nd.a, i) || !field_test(nd.b, body)) {
+                out_.leaves.resize(before);
+                return false;
+            }
+            i.code = lop::q_tests;
+            i.any = nd.code == op::any_q;
+            i.bound = nd.c;
+            i.first = static_cast<std::uint32_t>(out_.leaves.size());
+            i.count = 1;
+            out_.leaves.push_back(body);
+            return true;
         }
         case op::in_set: {
             if (!leaf(nd.a, i)) return false;
@@ -378,14 +411,18 @@ void linear_builder::end() {
     for (const auto* list : {&out_.code, &out_.leaves})
         for (const insn& i : *list)
             if (i.code == lop::boolean || i.code == lop::range || i.code == lop::mask || i.code == lop::field ||
-                i.code == lop::q_begin)
+                i.code == lop::q_begin || i.code == lop::q_tests)
                 out_.slots = std::max(out_.slots, i.slot + 1);
     out_.unknowns.assign(out_.slots, value());
     out_.nones.assign(out_.slots, value::none());
     for (insn& i : out_.code) {
         if (i.code > lop::pass) continue;
-        if (i.flip && !i.folded && (i.code == lop::boolean || i.code == lop::range || i.code == lop::mask)) fold(i);
-        if ((i.flip && !i.folded) || i.stores) i.after = tail::general;
+        if (i.flip && !i.folded &&
+            (i.code == lop::boolean || i.code == lop::range || i.code == lop::mask || i.code == lop::leaves ||
+             i.code == lop::q_tests))
+            fold(i);
+        if (i.flip && !i.folded) i.after = tail::general;
+        else if (i.stores) i.after = i.steps == step::none ? tail::store : tail::general;
         else i.after = i.steps == step::first ? tail::first : i.steps == step::next ? tail::next : tail::none;
     }
 }
@@ -470,6 +507,68 @@ std::uint32_t linear_builder::truth_entry(const std::vector<std::uint32_t>& cond
     return start;
 }
 
+namespace {
+
+// A test of one field (boolean, range or mask) into r; false for a value of
+// an unexpected kind (then the general evaluator decides).
+inline bool simple_test(const insn& x, const value* const* bases, tri& r) {
+    const value& v = bases[x.base][x.slot];
+    switch (x.code) {
+        case lop::boolean:
+            r = v.kind == vk::boolean ? (v.b != x.negated ? tri::yes : tri::no)
+                : v.kind == vk::none  ? (x.negated ? tri::yes : tri::no)
+                                      : tri::unknown;
+            return true;
+        case lop::range:
+            if (v.kind == x.want && !x.decimal) {
+                r = (x.k <= v.i && v.i <= x.hi) != x.negated ? tri::yes : tri::no;
+                return true;
+            }
+            return range_test(x, v, r);
+        default: return mask_test(x, v, r);
+    }
+}
+
+tri negate_if(bool negated, tri t) { return negated && t != tri::unknown ? (t == tri::yes ? tri::no : tri::yes) : t; }
+
+}  // namespace
+
+// The general evaluator's truth of a field test's node (negated if the test was).
+tri evaluator::general_test(const insn& x) { return negate_if(x.flip, truth_of(eval<false>(x.node))); }
+
+// The and (is_or: or) of the field tests leaves[first, first + count), in order;
+// a test that is itself a run (leaves) recurses.
+tri evaluator::field_tests(const linear_code& lc, std::uint32_t first, std::uint32_t count, bool is_or) {
+    const tri decisive = is_or ? tri::yes : tri::no;
+    tri r = is_or ? tri::no : tri::yes;
+    for (const insn *x = lc.leaves.data() + first, *last = x + count; x != last; ++x) {
+        tri one;
+        if (x->code == lop::leaves) one = negate_if(x->negated, field_tests(lc, x->first, x->count, x->any));
+        else if (x->code == lop::q_tests) one = negate_if(x->negated, quantified(lc, *x));
+        else if (!simple_test(*x, bases_.data(), one)) one = general_test(*x);
+        if (one == decisive) return one;
+        if (one == tri::unknown) r = tri::unknown;
+    }
+    return r;
+}
+
+// any (all) item of a list field for which the test leaves[first] holds.
+tri evaluator::quantified(const linear_code& lc, const insn& x) {
+    const value& list = bases_[x.base][x.slot];
+    if (list.kind == vk::unknown || (list.kind == vk::list && list.list->months >= 0)) return tri::unknown;
+    const tri decisive = x.any ? tri::yes : tri::no;
+    tri t = x.any ? tri::no : tri::yes;  // none and empty lists too
+    if (list.kind != vk::list) return t;
+    for (const value& item : list.list->items) {
+        locals_[x.bound] = item;
+        bases_[1 + x.bound] = item.kind == vk::record ? item.rec->fields.data() : lc.unknowns.data();
+        tri r = field_tests(lc, x.first, 1, false);
+        if (r == decisive) return r;
+        if (r == tri::unknown) t = tri::unknown;
+    }
+    return t;
+}
+
 // Threaded code: every handler jumps straight to the next instruction's
 // handler (GCC's and Clang's labels as values), and every truth to its tail,
 // so each jump is predicted on its own history. The handlers and tails are
@@ -484,15 +583,15 @@ std::uint32_t linear_builder::truth_entry(const std::vector<std::uint32_t>& cond
     } while (false)
 #define ENTITLE_TRUTH() goto* tails[static_cast<int>(i->after)]
 
-tri evaluator::execute(const linear_code& lc, std::uint32_t pc, const value& subject, tri* verdicts,
-                       double* points) {
+tri evaluator::execute(const linear_code& lc, std::uint32_t pc, const value& subject, decision* out) {
     static void* const handlers[] = {
-        &&op_yes,      &&op_boolean, &&op_range,    &&op_mask,    &&op_leaves,  &&op_compare, &&op_generic, &&op_pop,
+        &&op_yes,      &&op_boolean, &&op_range,    &&op_mask,    &&op_leaves,  &&op_q_tests, &&op_compare, &&op_generic, &&op_pop,
         &&op_q_next,   &&op_pass,    &&op_q_begin,  &&op_constant, &&op_field,  &&op_value_of, &&op_arith,
         &&op_min_max,  &&op_table,   &&op_pick,    &&op_branch,   &&op_jump,    &&op_item,    &&op_cap,     &&op_score,
         &&op_ret};
     static_assert(sizeof handlers / sizeof *handlers == static_cast<int>(lop::ret) + 1, "a handler per lop");
-    static void* const tails[] = {&&tail_none, &&tail_first, &&tail_next, &&tail_general};
+    static void* const tails[] = {&&tail_none, &&tail_first, &&tail_next, &&tail_store, &&tail_general};
+    static constexpr verdict verdict_of[] = {verdict::not_eligible, verdict::eligible, verdict::undetermined};
     subject_ = subject;
     frame_ = 0;
     if (truths_.size() < lc.truths) truths_.resize(lc.truths);
@@ -512,34 +611,31 @@ tri evaluator::execute(const linear_code& lc, std::uint32_t pc, const value& sub
     auto fields_of = [&](const value& v) {
         return v.kind == vk::record ? v.rec->fields.data() : v.kind == vk::none ? lc.nones.data() : lc.unknowns.data();
     };
-    const value** bases = bases_.data();
+    const value** bases = bases_.data();  // read by field_test too
     bases[0] = fields_of(subject);
     auto leaf = [&](const insn& x) -> const value& { return bases[x.base][x.slot]; };
     auto bind = [&](std::uint32_t var, const value& item) {
         locals_[var] = item;
         bases[1 + var] = fields_of(item);
     };
-    // A value of an unexpected kind: the general evaluator decides (negated if the test was).
-    auto general = [&](const insn& x) {
-        tri r = truth_of(eval<false>(x.node));
-        return x.flip && r != tri::unknown ? (r == tri::yes ? tri::no : tri::yes) : r;
-    };
-    // A field test (boolean, range, mask).
-    auto test = [&](const insn& x) {
-        const value& v = leaf(x);
-        tri r;
-        switch (x.code) {
-            case lop::boolean:
-                return v.kind == vk::boolean ? (v.b != x.negated ? tri::yes : tri::no)
-                       : v.kind == vk::none  ? (x.negated ? tri::yes : tri::no)
-                                             : tri::unknown;
-            case lop::range:
-                if (v.kind == x.want && !x.decimal) return (x.k <= v.i && v.i <= x.hi) != x.negated ? tri::yes : tri::no;
-                return range_test(x, v, r) ? r : general(x);
-            default: return mask_test(x, v, r) ? r : general(x);
-        }
-    };
     const insn* leaves = lc.leaves.data();
+    auto test = [&](const insn& x) {
+        tri r;
+        if (x.code == lop::leaves) return negate_if(x.negated, field_tests(lc, x.first, x.count, x.any));
+        if (x.code == lop::q_tests) return negate_if(x.negated, quantified(lc, x));
+        return simple_test(x, bases, r) ? r : general_test(x);
+    };
+    // The and (is_or: or) of the field tests leaves[first, first + count), in order.
+    auto run = [&](std::uint32_t first, std::uint32_t count, bool is_or) {
+        const tri decisive = is_or ? tri::yes : tri::no;
+        tri r = is_or ? tri::no : tri::yes;
+        for (const insn *x = leaves + first, *last = x + count; x != last; ++x) {
+            tri one = test(*x);
+            if (one == decisive) return one;
+            if (one == tri::unknown) r = tri::unknown;
+        }
+        return r;
+    };
     // A score item's points into the total (unknown or absent: the total is unknown).
     auto add = [&](const value& v) {
         if (!v.known() || v.kind == vk::none) total_known = false;
@@ -554,21 +650,14 @@ op_yes:
 op_boolean:
 op_range:
 op_mask:
-    t = test(*i);
+    if (!simple_test(*i, bases, t)) t = general_test(*i);
     ENTITLE_TRUTH();
-op_leaves: {
-    const tri decisive = i->any ? tri::yes : tri::no;
-    t = i->any ? tri::no : tri::yes;
-    for (const insn *x = leaves + i->first, *last = x + i->count; x != last; ++x) {
-        tri r = test(*x);
-        if (r == decisive) {
-            t = r;
-            break;
-        }
-        if (r == tri::unknown) t = tri::unknown;
-    }
+op_leaves:
+    t = negate_if(i->negated, run(i->first, i->count, i->any));
     ENTITLE_TRUTH();
-}
+op_q_tests:
+    t = negate_if(i->negated, quantified(lc, *i));
+    ENTITLE_TRUTH();
 op_compare: {
     const value& b = i->right ? lc.constants[i->slot] : vs[--vn];
     t = truth_of(comparison(i->cmp, vs[--vn], b));
@@ -693,11 +782,11 @@ op_cap:
     ENTITLE_NEXT();
 op_score: {
     const value& threshold = vs[--vn];
-    points[i->slot] = total_known ? as_number(total) : std::nan("");
-    tri& v = verdicts[i->slot];
-    if (v != tri::no) {
-        if (total_known && threshold.known() && as_number(total) < as_number(threshold)) v = tri::no;
-        else if (!total_known || !threshold.known()) v = tri::unknown;
+    decision& d = out[i->slot];
+    d.points = total_known ? as_number(total) : std::nan("");
+    if (d.outcome != verdict::not_eligible) {
+        if (total_known && threshold.known() && as_number(total) < as_number(threshold)) d.outcome = verdict::not_eligible;
+        else if (!total_known || !threshold.known()) d.outcome = verdict::undetermined;
     }
     total = value::of(vk::integer, 0);
     total_known = true;
@@ -717,9 +806,12 @@ tail_next:
     if (t == i->decisive) ip = code + i->target;
     else if (t == tri::unknown) ts[tn - 1] = t;
     ENTITLE_NEXT();
+tail_store:
+    out[i->out] = {verdict_of[static_cast<int>(t)], false, 0};
+    ENTITLE_NEXT();
 tail_general:
     if (i->flip && t != tri::unknown) t = t == tri::yes ? tri::no : tri::yes;
-    if (i->stores) verdicts[i->out] = t;
+    if (i->stores) out[i->out] = {verdict_of[static_cast<int>(t)], false, 0};
     if (i->steps == step::first) {
         ts[tn++] = t;
         if (t == i->decisive) ip = code + i->target;

@@ -31,6 +31,9 @@ enum class lop : std::uint8_t {
     range,      // a field within k..hi (integral) or lo..hi (decimal); negated: outside it
     mask,       // an enum field in a set of values (bits in k); negated: not in it
     leaves,     // the and (any: or) of field tests leaves[first, first + count), in order
+                // (negated: its `not`); a field test itself, so runs nest
+    q_tests,    // any (else all) item of a list field for which the field test leaves[first] holds,
+                // the item bound to variable `bound` (negated: its `not`); a field test itself
     compare,    // pop b, pop a; t = a `cmp` b
     generic,    // t = truth of the general evaluator's value of `node`
     pop,        // the end of an and/or group, where all its paths meet: t, unless it is
@@ -66,7 +69,7 @@ enum class lop : std::uint8_t {
 enum class step : std::uint8_t { none, first, next };
 
 // What a truth instruction does after it: the common cases on their own.
-enum class tail : std::uint8_t { none, first, next, general };
+enum class tail : std::uint8_t { none, first, next, store, general };
 
 struct insn {
     lop code = lop::ret;
@@ -170,7 +173,7 @@ private:
     void binary(lop code, compiled::op cmp, std::uint32_t a, std::uint32_t b);
     bool pick(std::uint32_t node);
     bool leaf(std::uint32_t node, insn& i) const;
-    bool field_test(std::uint32_t node, insn& i) const;
+    bool field_test(std::uint32_t node, insn& i);
     static void fold(insn& i);
     const value* constant(std::uint32_t node) const;
     bool range(const compiled::node& n, const value& low, const value& high, insn& i) const;

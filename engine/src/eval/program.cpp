@@ -389,14 +389,16 @@ public:
             with_exceptions_.push_back(k);
             for (auto x : s.exceptions) exception_[x] = build.truth_entry(data_.exceptions[x].conditions);
         }
-        base_.resize(services_.size());
-        points_.resize(services_.size());
     }
 
     const std::vector<std::string>& services() const override { return ids_; }
 
     void decide(const profile_set& set, std::size_t first, std::size_t count, decision* out) override {
-        for (std::size_t i = 0; i < count; ++i, out += services_.size()) decide_root(set.roots[first + i], out);
+        const value* roots = set.roots.data() + first;
+        for (std::size_t i = 0; i < count; ++i, out += services_.size()) {
+            // The records a few profiles ahead, then their fields: loads that would wait otherwise.
+            decide_root(roots[i], out);
+        }
     }
     void decide(const profile& p, decision* out) override { decide_root(p.store.root, out); }
 
@@ -409,8 +411,6 @@ private:
     eval::linear_code code_;
     std::map<std::size_t, std::uint32_t> exception_;  // by exception index: the entry of its conditions
     std::vector<std::size_t> with_exceptions_;        // services (by position) with exceptions
-    std::vector<eval::tri> base_;
-    std::vector<double> points_;
     std::vector<truth> applies_;
 
     static truth truth_from(eval::tri t) {
@@ -418,17 +418,14 @@ private:
     }
 
     void decide_root(const value& root, decision* out) {
-        static constexpr verdict outcome[] = {verdict::not_eligible, verdict::eligible, verdict::undetermined};
-        ev_->execute(code_, 0, root, base_.data(), points_.data());
-        for (std::size_t k = 0; k < services_.size(); ++k)
-            out[k] = {outcome[static_cast<int>(base_[k])], points_[k], false};
+        ev_->execute(code_, 0, root, out);
         for (std::size_t k : with_exceptions_) exceptions(data_.services[services_[k]], root, out[k]);
     }
 
     void exceptions(const compiled::service_def& s, const value& root, decision& d) {
         applies_.clear();
         for (auto index : s.exceptions)
-            applies_.push_back(truth_from(ev_->execute(code_, exception_.at(index), root, nullptr, nullptr)));
+            applies_.push_back(truth_from(ev_->execute(code_, exception_.at(index), root, nullptr)));
         exception_outcome x = resolve_exceptions(data_, s, applies_, d.outcome);
         if (x.applying.size() > 1) {
             d.conflict = true;

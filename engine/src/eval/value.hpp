@@ -93,6 +93,12 @@ struct profile_store {
     std::deque<std::string> strings;
     value root;
 
+    // A copy of `s` that stays where it is.
+    const std::string* keep(std::string s) {
+        strings.push_back(std::move(s));
+        return &strings.back();
+    }
+
     // `n` unknown values that stay where they are.
     value_span allocate(std::size_t n) {
         if (used_ + n > capacity_) {
