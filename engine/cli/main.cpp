@@ -5,7 +5,10 @@
 // Exit codes: 0 success, 1 errors in rules or data, 2 usage errors.
 #include <entitle/entitle.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -23,6 +26,7 @@ constexpr const char* main_usage =
     "  check    parse and type-check rules files, verify their citations\n"
     "  eval     evaluate a profile: every service's verdict and why\n"
     "  explain  evaluate one service of a profile and show every condition\n"
+    "  test     run rule tests (YAML cases) and report their coverage\n"
     "\n"
     "Run 'entitle <command> --help' for the options of a command.\n";
 
@@ -69,6 +73,27 @@ constexpr const char* explain_usage =
     "its label, source text, the values it saw and its outcome (✓ ✗ ?), and the\n"
     "citations the service rests on. Options as for 'entitle eval'.\n";
 
+constexpr const char* test_usage =
+    "usage: entitle test [--rules PATH]... [--junit FILE] [--coverage] [--fail-uncovered] PATH...\n"
+    "\n"
+    "Runs the test cases in PATH (YAML files, or folders searched for *.yaml\n"
+    "and *.yml): each case evaluates a profile against a ruleset and compares\n"
+    "the verdicts (and failed conditions, missing facts, score values) with\n"
+    "what it expects. Failures show the expected and actual verdict and the\n"
+    "explanation.\n"
+    "\n"
+    "options:\n"
+    "  --rules PATH         rules files or folders (several allowed; default: rules)\n"
+    "  --junit FILE         also write the results as JUnit XML\n"
+    "  --coverage           report labelled conditions never seen true or never\n"
+    "                       seen false, services no case tests, and paragraphs of\n"
+    "                       the source text that grant something but no service cites\n"
+    "  --fail-uncovered     like --coverage, and exit 1 unless coverage is full\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "exit status: 0 all passed, 1 a case failed (or a file or the rules have\n"
+    "errors, or coverage is not full with --fail-uncovered), 2 usage error\n";
+
 int usage_error(const std::string& message, const char* usage) {
     std::cerr << "entitle: " << message << "\n\n" << usage;
     return 2;
@@ -78,9 +103,11 @@ std::string count(std::size_t n, const char* one, const char* many = nullptr) {
     return std::to_string(n) + " " + (n == 1 ? one : many ? many : std::string(one) + "s");
 }
 
-// Options of the form --name VALUE or --name=VALUE; the rest are positional.
+// Options of the form --name VALUE or --name=VALUE, and flags (--name, no
+// value); the rest are positional.
 struct parsed_args {
     std::map<std::string, std::vector<std::string>> values;
+    std::set<std::string> flags;
     std::vector<std::string> positional;
     bool help = false;
     std::string error;
@@ -91,7 +118,8 @@ struct parsed_args {
     }
 };
 
-parsed_args parse_args(const std::vector<std::string>& args, const std::set<std::string>& known) {
+parsed_args parse_args(const std::vector<std::string>& args, const std::set<std::string>& known,
+                       const std::set<std::string>& flags = {}) {
     parsed_args out;
     for (std::size_t i = 0; i < args.size() && out.error.empty(); ++i) {
         const std::string& a = args[i];
@@ -100,7 +128,9 @@ parsed_args parse_args(const std::vector<std::string>& args, const std::set<std:
         } else if (a.rfind("--", 0) == 0) {
             auto eq = a.find('=');
             std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-            if (!known.count(name)) {
+            if (flags.count(name) && eq == std::string::npos) {
+                out.flags.insert(name);
+            } else if (!known.count(name)) {
                 out.error = "unknown option '" + a + "'";
             } else if (eq != std::string::npos) {
                 out.values[name].push_back(a.substr(eq + 1));
@@ -232,6 +262,146 @@ int run_eval(const std::vector<std::string>& args, bool explain) {
     return status;
 }
 
+// Test files named on the command line: files as given, folders searched for *.yaml / *.yml.
+std::vector<std::string> test_files(const std::vector<std::string>& paths, std::string& error) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> out;
+    for (const auto& p : paths) {
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) {
+            std::vector<std::string> found;
+            for (const auto& entry : fs::recursive_directory_iterator(p, ec)) {
+                auto ext = entry.path().extension().string();
+                if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) found.push_back(entry.path().string());
+            }
+            std::sort(found.begin(), found.end());
+            out.insert(out.end(), found.begin(), found.end());
+        } else if (fs::exists(p, ec)) {
+            out.push_back(p);
+        } else {
+            error = "no such file or folder: " + p;
+        }
+    }
+    return out;
+}
+
+// Writes `text` to `path` whole or not at all: a temporary file beside it, then a rename.
+bool write_whole(const std::string& path, const std::string& text) {
+    std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out || !(out << text) || !out.flush()) {
+            std::remove(temporary.c_str());
+            return false;
+        }
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        std::remove(temporary.c_str());
+        return false;
+    }
+    return true;
+}
+
+void print_coverage(const entitle::coverage_report& c) {
+    std::size_t full = 0;
+    for (const auto& x : c.conditions) full += x.seen_true && x.seen_false ? 1 : 0;
+    std::cout << "\ncoverage: " << full << "/" << c.conditions.size() << " labelled conditions seen true and false, "
+              << c.services - c.untested.size() << "/" << c.services << " services tested, "
+              << c.paragraphs - c.uncited.size() << "/" << c.paragraphs << " entitlement paragraphs cited\n";
+    for (const auto& x : c.conditions) {
+        if (x.seen_true && x.seen_false) continue;
+        const char* never = !x.seen_true && !x.seen_false ? "never true or false" : !x.seen_true ? "never true" : "never false";
+        // The source text on one short line: long groups are cut (the label names them).
+        std::string text = x.text;
+        std::size_t cut = 0, chars = 0;
+        while (cut < text.size() && chars < 60) {
+            unsigned char ch = static_cast<unsigned char>(text[cut]);
+            cut += ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+            ++chars;
+        }
+        if (cut < text.size()) text = text.substr(0, cut) + "…";
+        std::cout << "  " << never << ": " << x.ruleset << " " << x.service << " \"" << x.label << "\"  (" << text
+                  << ")\n";
+    }
+    for (const auto& [ruleset, service] : c.untested) std::cout << "  no test: " << ruleset << " " << service << "\n";
+    for (const auto& [ruleset, paragraph] : c.uncited)
+        std::cout << "  not cited: " << ruleset << " paragraph " << paragraph << "\n";
+}
+
+int run_test(const std::vector<std::string>& args) {
+    auto a = parse_args(args, {"rules", "junit"}, {"coverage", "fail-uncovered"});
+    if (a.help) return std::cout << test_usage, 0;
+    if (!a.error.empty()) return usage_error(a.error, test_usage);
+    bool strict = a.flags.count("fail-uncovered") > 0;
+    bool coverage = strict || a.flags.count("coverage") > 0;
+    if (a.positional.empty()) return usage_error("test needs at least one PATH of test files", test_usage);
+    std::string error;
+    auto files = test_files(a.positional, error);
+    if (!error.empty()) return usage_error(error, test_usage);
+
+    entitle::check_options options;
+    std::vector<std::string> rules = a.values.count("rules") ? a.values["rules"] : std::vector<std::string>{"rules"};
+    auto loaded = entitle::load_rule_files(rules, options);
+    if (loaded.diags.has_errors()) return std::cerr << entitle::render_text(loaded.diags), 1;
+    entitle::test_runner runner(loaded.files, options);
+
+    std::vector<entitle::test_file> suites;
+    std::vector<entitle::case_result> results;
+    bool file_errors = false;
+    for (const auto& path : files) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            std::cerr << "entitle: cannot read " << path << "\n";
+            file_errors = true;
+            continue;
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        suites.push_back(entitle::load_tests(std::make_shared<entitle::source_file>(path, text.str())));
+        if (suites.back().diags.has_errors()) {
+            std::cerr << entitle::render_text(suites.back().diags);
+            file_errors = true;
+        }
+    }
+    std::size_t passed = 0;
+    for (const auto& suite : suites)
+        for (const auto& c : suite.cases) {
+            results.push_back(runner.run(c));
+            const auto& r = results.back();
+            std::cout << (r.passed ? "✓ " : "✗ ") << c.name << "  (" << c.file->name() << ":"
+                      << c.file->position(c.where.begin).line << ")\n";
+            if (r.passed) {
+                ++passed;
+                continue;
+            }
+            for (const auto& f : r.failures) std::cout << "    " << f << "\n";
+            if (!r.diags.empty()) std::cout << entitle::render_text(r.diags, false);
+            if (r.result) {
+                // The explanation of each service that did not meet its expectation.
+                entitle::evaluation shown = *r.result;
+                shown.services.clear();
+                for (const auto& s : r.result->services)
+                    for (const auto& f : r.failures)
+                        if (f.rfind(s.id + ":", 0) == 0 && (shown.services.empty() || shown.services.back().id != s.id))
+                            shown.services.push_back(s);
+                if (!shown.services.empty()) std::cout << entitle::render_text(shown, true);
+            }
+        }
+    std::cout << "\n" << passed << " passed, " << results.size() - passed << " failed (" << count(results.size(), "case")
+              << " in " << count(files.size(), "file") << ")\n";
+    int status = passed == results.size() && !file_errors ? 0 : 1;
+    if (a.one("junit") && !write_whole(*a.one("junit"), entitle::render_junit(results))) {
+        std::cerr << "entitle: cannot write " << *a.one("junit") << "\n";
+        status = 1;
+    }
+    if (coverage) {
+        auto report = runner.coverage();
+        print_coverage(report);
+        if (strict && !report.complete()) status = 1;
+    }
+    return status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -244,5 +414,6 @@ int main(int argc, char** argv) {
     if (command == "check") return run_check(args);
     if (command == "eval") return run_eval(args, false);
     if (command == "explain") return run_eval(args, true);
+    if (command == "test") return run_test(args);
     return usage_error("unknown command '" + command + "'", main_usage);
 }

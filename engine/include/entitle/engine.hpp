@@ -33,9 +33,14 @@ class profile;      // a loaded profile; opaque, owned through shared_ptr
 class profile_set;  // many profiles of one entity sharing one store (JSON lines)
 
 struct profile_options {
+    profile_options(std::string entity_name = {}) : entity(std::move(entity_name)) {}  // NOLINT: {"Person"} reads well
     // The entity the profile describes when the file does not say
     // (`entity: Household`); empty: the only entity any service is for.
     std::string entity;
+    // Where in the YAML document the profile is, when it is part of a larger
+    // one (a test file): keys of mappings and 0-based indexes of lists, from
+    // the top. Positions in messages stay those of the whole document.
+    std::vector<std::string> within;
 };
 
 struct profile_result {

@@ -5,3 +5,4 @@
 #include <entitle/engine.hpp>
 #include <entitle/ruleset.hpp>
 #include <entitle/source.hpp>
+#include <entitle/testing.hpp>

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct ruleset_info {
     std::string title;
     std::string extends;  // empty for a root ruleset
     std::vector<std::string> services;  // ids of services and scores, in source order
+    std::string source;                 // the source text, as the header names it (empty: none)
+    std::vector<int> entitlements;      // its paragraphs that grant something (header `entitlements`)
+    std::map<std::string, std::vector<int>> cited;  // service id -> paragraphs of the source it cites
 };
 
 // What `check` hands back when the rules are clean: the rulesets it found.

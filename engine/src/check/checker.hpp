@@ -130,6 +130,9 @@ struct ruleset_data {
     std::string source_path;  // as written in the header
     std::shared_ptr<const source_file> header_source;  // file whose header names the source
     span source_where{};
+    // Paragraphs of the source that grant an entitlement (`entitlements`), and the file that lists them.
+    std::vector<ast::int_lit> entitlements;
+    std::shared_ptr<const source_file> entitlements_source;
     std::vector<const parser::parsed_file*> files;
     scope names;
     std::shared_ptr<cited_text> text;  // loaded on first citation

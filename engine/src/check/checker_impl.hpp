@@ -56,6 +56,7 @@ public:
         std::vector<int> order = topological_order();
         for (int r : order) declare(r);
         for (int r : order) check_bodies(r);
+        for (int r : order) check_entitlements(r);
         warn_unused();
     }
 
@@ -143,6 +144,16 @@ private:
             if (h.source && once(rs.source_path, h.source->value, "source", h.source->where())) {
                 rs.header_source = file.source;
                 rs.source_where = h.source->where();
+            }
+            if (!h.entitlements.empty()) {
+                if (rs.entitlements.empty()) {
+                    rs.entitlements = h.entitlements;
+                    rs.entitlements_source = file.source;
+                } else {
+                    diags_.error("E603", "the entitlements of ruleset " + quote(rs.name) + " are given more than once",
+                                 file.source, h.entitlements.front().where())
+                        .notes.push_back("give header attributes in one file of the ruleset only");
+                }
             }
             if (h.effective_to && !h.effective_from)
                 diags_.error("E602", "'to' needs an 'effective' start date before it", file.source,
@@ -658,6 +669,8 @@ private:
 
     const cited_text* load_text(int r);
     void check_seed_cite(const origin& s, const ast::seed_cite& c);
+    void check_entitlements(int ruleset);
+    bool check_paragraph(const cited_text& text, const ast::int_lit& n, const std::shared_ptr<const source_file>& in);
     void check_external_cite(const origin& s, const ast::external_cite& c);
 
     void warn_unused();

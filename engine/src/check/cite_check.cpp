@@ -65,15 +65,8 @@ void checker::check_seed_cite(const origin& at, const ast::seed_cite& c) {
         return;
     }
     const cited_text* text = load_text(owner);
-    if (!text) return;
+    if (!text || !check_paragraph(*text, c.paragraph, at.source)) return;
     auto n = c.paragraph.value;
-    auto count = static_cast<std::int64_t>(text->paragraphs.size());
-    if (n < 1 || n > count || text->paragraphs[static_cast<std::size_t>(n - 1)].empty()) {
-        diags_.error("E501", "paragraph " + std::to_string(n) + " does not exist in " + text->path, at.source,
-                     c.paragraph.where())
-            .notes.push_back("the text has paragraphs 1 to " + std::to_string(count) + " (one per line)");
-        return;
-    }
     std::string quote_text = normalizer_->normalize(c.quote.value);
     if (quote_text.empty()) {
         diags_.error("E502", "the quote is empty", at.source, c.quote.where());
@@ -89,6 +82,29 @@ void checker::check_seed_cite(const origin& at, const ast::seed_cite& c) {
         }
     d.notes.push_back("quotes are compared after dropping bracketed pinyin, converting to simplified "
                       "characters and removing spaces");
+}
+
+bool checker::check_paragraph(const cited_text& text, const ast::int_lit& p, const std::shared_ptr<const source_file>& in) {
+    auto n = p.value;
+    auto count = static_cast<std::int64_t>(text.paragraphs.size());
+    if (n >= 1 && n <= count && !text.paragraphs[static_cast<std::size_t>(n - 1)].empty()) return true;
+    diags_.error("E501", "paragraph " + std::to_string(n) + " does not exist in " + text.path, in, p.where())
+        .notes.push_back("the text has paragraphs 1 to " + std::to_string(count) + " (one per line)");
+    return false;
+}
+
+// The paragraphs a header lists as granting entitlements exist in its source.
+void checker::check_entitlements(int ruleset) {
+    ruleset_data& rs = prog_.rulesets[ruleset];
+    if (rs.entitlements.empty()) return;
+    if (rs.source_path.empty()) {
+        diags_.error("E503", "ruleset " + quote(rs.name) + " lists entitlements but names no source text",
+                     rs.entitlements_source, rs.entitlements.front().where())
+            .notes.push_back("add `source \"seeds/...\"` to the header");
+        return;
+    }
+    if (const cited_text* text = load_text(ruleset))
+        for (const auto& p : rs.entitlements) check_paragraph(*text, p, rs.entitlements_source);
 }
 
 void checker::check_external_cite(const origin& at, const ast::external_cite& c) {

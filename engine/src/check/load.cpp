@@ -81,9 +81,20 @@ std::vector<ruleset_info> sema::describe(const program_data& program) {
     std::vector<ruleset_info> out;
     for (std::size_t r = 0; r < program.rulesets.size(); ++r) {
         const auto& rs = program.rulesets[r];
-        ruleset_info info{rs.name, rs.title, rs.extends, {}};
-        for (const auto& s : program.services)
-            if (s.at.ruleset == static_cast<int>(r)) info.services.push_back(s.name);
+        ruleset_info info;
+        info.name = rs.name;
+        info.title = rs.title;
+        info.extends = rs.extends;
+        info.source = rs.source_path;
+        for (const auto& p : rs.entitlements) info.entitlements.push_back(static_cast<int>(p.value));
+        for (const auto& s : program.services) {
+            if (s.at.ruleset != static_cast<int>(r)) continue;
+            info.services.push_back(s.name);
+            auto& cited = info.cited[s.name];
+            if (s.decl)
+                for (const auto& member : s.decl->members)
+                    if (auto* c = boost::get<ast::seed_cite>(&member)) cited.push_back(static_cast<int>(c->paragraph.value));
+        }
         out.push_back(std::move(info));
     }
     return out;

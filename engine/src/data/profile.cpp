@@ -366,6 +366,20 @@ profile_result load_profile(const sema::program_data& schema, int ruleset, std::
         result.diags.error("E701", std::string("not valid YAML or JSON: ") + e.what(), text, {0, 0});
         return result;
     }
+    for (const std::string& step : options.within) {
+        // reset(), not =: assigning a YAML::Node writes through to the node it refers to.
+        const YAML::Node& here = root;
+        YAML::Node next;
+        if (here.IsMap()) next.reset(here[step]);
+        else if (here.IsSequence() && !step.empty() && step.size() < 9 &&
+                 step.find_first_not_of("0123456789") == std::string::npos)
+            next.reset(here[std::stoul(step)]);
+        if (!next.IsDefined() || next.IsNull()) {
+            result.diags.error("E701", "no profile at " + step + " in this document", text, {0, 0});
+            return result;
+        }
+        root.reset(next);
+    }
     auto out = loader<yaml_node>(schema, ruleset, text, result.diags, p->store).run(yaml_node{root}, options);
     p->store.root = out.root;
     p->entity = out.entity;

@@ -180,6 +180,7 @@ struct header : node {
     boost::optional<string_lit> source;
     boost::optional<date_lit> effective_from;
     boost::optional<date_lit> effective_to;
+    std::vector<int_lit> entitlements;  // paragraphs of the source that grant something
 };
 
 struct enum_value : node {

@@ -86,7 +86,7 @@ key_literal_type const key_value = "a table key (a value, a name or a range)";
 
 auto const header_rule_def = kw("ruleset") > name > -text > -(kw("extends") > name) >
                              -(kw("source") > text) > -(kw("effective") > date) >
-                             -(kw("to") > date);
+                             -(kw("to") > date) > -(kw("entitlements") > (paragraph_number % ','));
 
 auto const type_ref_def = as<bool>[kw("optional") >> x3::attr(true) | x3::attr(false)] >>
                           as<bool>[(kw("list") > kw("of")) >> x3::attr(true) | x3::attr(false)] >

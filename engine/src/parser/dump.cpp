@@ -272,6 +272,11 @@ std::string dump(const ast::file& tree) {
     if (h.source) d.out << " (source " << ast::quoted(h.source->value) << ")";
     if (h.effective_from) d.out << " (effective ", d(*h.effective_from), d.out << ")";
     if (h.effective_to) d.out << " (to ", d(*h.effective_to), d.out << ")";
+    if (!h.entitlements.empty()) {
+        d.out << " (entitlements";
+        for (const auto& p : h.entitlements) d.out << " " << p.value;
+        d.out << ")";
+    }
     d.out << ")\n";
     for (auto& decl : tree.decls) boost::apply_visitor(d, decl);
     return d.out.str();
