@@ -11,18 +11,20 @@ int main(int argc, char** argv) {
         std::cerr << "usage: embed_minimal RULES_DIR PROFILE\n";
         return 2;
     }
-    // 1. Load and compile the rules; a program exists only if they are clean.
+    // 1. Compile the rules of the jurisdiction the profile names (`ruleset:`);
+    //    a program exists only if they are clean.
+    std::ifstream in(argv[2]);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto source = std::make_shared<entitle::source_file>(argv[2], text.str());
     auto loaded = entitle::load_rule_files({argv[1]});
-    auto compiled = entitle::compile(loaded.files);
+    auto compiled = entitle::compile(loaded.files, {}, entitle::profile_ruleset(*source));
     if (!compiled.program) {
         std::cerr << entitle::render_text(loaded.diags) << entitle::render_text(compiled.diags);
         return 1;
     }
     // 2. Load the profile; mistakes come back as located diagnostics.
-    std::ifstream in(argv[2]);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto profile = compiled.program->load_profile(std::make_shared<entitle::source_file>(argv[2], text.str()));
+    auto profile = compiled.program->load_profile(source);
     if (!profile.value) {
         std::cerr << entitle::render_text(profile.diags);
         return 1;

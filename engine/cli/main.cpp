@@ -59,6 +59,7 @@ constexpr const char* eval_usage =
     "                       as_of, else today)\n"
     "  --service ID         only this service (repeatable)\n"
     "  --ruleset NAME       the ruleset to evaluate when PATH holds several leaves\n"
+    "                       (default: the profile's `ruleset:`, if it has one)\n"
     "  --entity NAME        the entity a bare profile describes\n"
     "  --format text|json   readable text (default) or JSON\n"
     "  -h, --help           show this help\n"
@@ -224,8 +225,6 @@ int run_eval(const std::vector<std::string>& args, bool explain) {
         return 1;
     };
     if (loaded.diags.has_errors()) return fail(loaded.diags);
-    auto compiled = entitle::compile(loaded.files, options, a.one("ruleset") ? *a.one("ruleset") : "");
-    if (!compiled.program) return fail(compiled.diags);
 
     const std::string& path = *a.one("profile");
     std::ostringstream text;
@@ -236,10 +235,14 @@ int run_eval(const std::vector<std::string>& args, bool explain) {
         if (!in) return std::cerr << "entitle: cannot read profile " << path << "\n", 1;
         text << in.rdbuf();
     }
+    auto source = std::make_shared<entitle::source_file>(path == "-" ? "<stdin>" : path, text.str());
+    // The ruleset: --ruleset, else the one the profile says it is written for.
+    std::string ruleset = a.one("ruleset") ? *a.one("ruleset") : entitle::profile_ruleset(*source);
+    auto compiled = entitle::compile(loaded.files, options, ruleset);
+    if (!compiled.program) return fail(compiled.diags);
     entitle::profile_options popts;
     if (a.one("entity")) popts.entity = *a.one("entity");
-    auto profile = compiled.program->load_profile(
-        std::make_shared<entitle::source_file>(path == "-" ? "<stdin>" : path, text.str()), popts);
+    auto profile = compiled.program->load_profile(source, popts);
     if (!profile.value) return fail(profile.diags);
 
     entitle::eval_options eopts;

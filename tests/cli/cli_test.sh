@@ -86,7 +86,7 @@ contains child-alone err "entitle check rules/"
 
 # A file named twice (directly and through its folder) is read once.
 expect named-twice 0 -- "$entitle" check rules/ rules/national/schooling.rules
-contains named-twice out "ok: 5 files"
+contains named-twice out "ok: 17 files"
 
 # Warnings alone do not fail the run.
 expect warnings-only 0 -- "$entitle" check tests/check/W002-unused-define.rules
@@ -128,18 +128,18 @@ expect eval-as-of 0 -- "$entitle" eval --rules rules --profile examples/profiles
 contains eval-as-of out "✓ 居住证申领 (residence_permit): eligible"
 # Bad profiles: exit 1, located errors on stderr.
 printf 'entity: Person\nfacts:\n  birth_date: yesterday\n  hukou: false\n' >"$scratch/bad.yaml"
-expect eval-bad-profile 1 -- "$entitle" eval --rules rules --profile "$scratch/bad.yaml"
+expect eval-bad-profile 1 -- "$entitle" eval --rules rules --ruleset national --profile "$scratch/bad.yaml"
 contains eval-bad-profile err "bad.yaml:3:15: error[E703]: birth_date: expected a date (YYYY-MM-DD), got \"yesterday\""
 contains eval-bad-profile err "hukou: unknown field of Person; did you mean 'hukou_local'?"
 empty eval-bad-profile out
-expect eval-bad-profile-json 1 -- "$entitle" eval --rules rules --profile "$scratch/bad.yaml" --format json
+expect eval-bad-profile-json 1 -- "$entitle" eval --rules rules --ruleset national --profile "$scratch/bad.yaml" --format json
 contains eval-bad-profile-json out '"code":"E703","message":"birth_date: expected a date (YYYY-MM-DD), got \"yesterday\""'
 empty eval-bad-profile-json err
 # A profile on standard input.
 "$entitle" eval --rules rules --profile - <examples/profiles/wang-newcomer.yaml >"$scratch/out" 2>"$scratch/err" \
   && passed=$((passed + 1)) || { echo "FAIL stdin: exit $?"; failures=$((failures + 1)); }
 contains stdin out "✗ 居住证申领 (residence_permit): not eligible"
-printf 'entity: Person\nfacts:\n  hukou: 1\n' | "$entitle" eval --rules rules --profile - >"$scratch/out" 2>"$scratch/err"
+printf 'entity: Person\nfacts:\n  hukou: 1\n' | "$entitle" eval --rules rules/national --profile - >"$scratch/out" 2>"$scratch/err"
 contains stdin-error err "<stdin>:3:3: error[E702]: hukou: unknown field of Person"
 expect eval-missing-profile 1 -- "$entitle" eval --rules rules --profile no/such.yaml
 contains eval-missing-profile err "cannot read profile no/such.yaml"
@@ -150,6 +150,53 @@ contains eval-bad-rules err "error[E201]"
 expect conflict 1 -- "$entitle" eval --rules tests/cli/conflict/rules.rules --profile tests/cli/conflict/profile.yaml
 contains conflict out "? 公租房 (housing): undetermined"
 contains conflict err "error: housing: exceptions by_points (conflict), veteran (conflict) all apply"
+
+# Jurisdictions: a persona names its ruleset; a bare profile must be told.
+expect eval-city 0 -- "$entitle" eval --rules rules --profile examples/profiles/sh-liu-engineer.yaml
+contains eval-city out "shanghai · Person · as of 2025-09-01"
+contains eval-city out "✓ 上海市居住证积分 (sh_residence_points): eligible"
+printf 'entity: Person\nfacts:\n  hukou_local: true\n' >"$scratch/bare.yaml"
+expect eval-which-ruleset 1 -- "$entitle" eval --rules rules --profile "$scratch/bare.yaml"
+contains eval-which-ruleset err "several rulesets could be evaluated (capital, prefecture, shanghai); choose one with --ruleset"
+expect eval-wrong-ruleset 1 -- "$entitle" eval --rules rules --ruleset capital --profile examples/profiles/sh-liu-engineer.yaml
+contains eval-wrong-ruleset err "sh-liu-engineer.yaml:5:10: error[E709]: ruleset: this profile is for ruleset \"shanghai\", but the rules evaluated are capital, national"
+# A national persona may be evaluated in a city that extends national.
+expect eval-national-in-city 0 -- "$entitle" eval --rules rules --ruleset prefecture --profile examples/profiles/li-household.yaml
+contains eval-national-in-city out "prefecture · Household"
+
+# entitle test: the shipped rules' tests pass with full coverage.
+expect test-help 0 -- "$entitle" test --help
+contains test-help out "usage: entitle test [--rules PATH]... [--junit FILE] [--coverage] [--fail-uncovered] PATH..."
+expect test-shipped 0 -- "$entitle" test --rules rules --fail-uncovered --junit "$scratch/junit.xml" tests/rules
+contains test-shipped out "0 failed"
+contains test-shipped out "entitlement paragraphs cited"
+contains test-shipped out "107/107 labelled conditions seen true and false, 23/23 services tested, 8/8 entitlement paragraphs cited"
+grep -q '<testsuites name="entitle" tests="48" failures="0">' "$scratch/junit.xml" && passed=$((passed + 1)) \
+  || { echo "FAIL test-shipped: junit.xml"; failures=$((failures + 1)); }
+# Failures: expected and actual verdicts, the explanation, exit 1, JUnit with the failures.
+expect test-failing 1 -- "$entitle" test --rules rules --junit "$scratch/failing.xml" tests/cli/tests/failing.yaml
+golden test-failing out test-failing.out
+grep -q '<testsuites name="entitle" tests="3" failures="2">' "$scratch/failing.xml" && passed=$((passed + 1)) \
+  || { echo "FAIL test-failing: failing.xml"; failures=$((failures + 1)); }
+grep -q 'failure message="residence_permit: expected eligible, got not_eligible"' "$scratch/failing.xml" \
+  && passed=$((passed + 1)) || { echo "FAIL test-failing: failure message"; failures=$((failures + 1)); }
+# Coverage of a partial suite is not full: --fail-uncovered fails.
+expect test-uncovered 1 -- "$entitle" test --rules rules --fail-uncovered tests/rules/conditions.yaml
+contains test-uncovered out "no test: national services_tier2"
+contains test-uncovered out "never true: shanghai sh_residence_points \"本月正常缴纳社保\""
+# Mistakes in test files are located; nothing runs from them.
+expect test-bad-file 1 -- "$entitle" test --rules rules tests/cli/tests/bad.yaml
+contains test-bad-file err "bad.yaml:4:3: error[E711]: unknown key 'expekt' in a case (name, rules, as_of, profile, expect)"
+contains test-bad-file err "bad.yaml:9:23: error[E711]: a verdict is eligible, not_eligible or undetermined"
+contains test-bad-file err "bad.yaml:10:3: error[E711]: a case needs a name"
+# The JUnit file is written whole or not at all.
+expect test-junit-unwritable 1 -- "$entitle" test --rules rules --junit no/such/dir/j.xml tests/rules/conditions.yaml
+contains test-junit-unwritable err "cannot write no/such/dir/j.xml"
+[ ! -e no/such/dir/j.xml.tmp ] && passed=$((passed + 1)) || { echo "FAIL: a partial JUnit file"; failures=$((failures + 1)); }
+expect test-no-path 2 -- "$entitle" test --rules rules
+contains test-no-path err "test needs at least one PATH of test files"
+expect test-missing-path 2 -- "$entitle" test --rules rules no/such/tests
+contains test-missing-path err "no such file or folder: no/such/tests"
 
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -43,6 +43,11 @@ struct profile_options {
     std::vector<std::string> within;
 };
 
+// The ruleset a profile file says it is written for (its envelope's
+// `ruleset: shanghai`), or empty: lets a caller compile the right ruleset
+// before loading the profile.
+std::string profile_ruleset(const source_file& text);
+
 struct profile_result {
     diagnostics diags;  // errors name the field path and the file position
     std::shared_ptr<const profile> value;  // set only when diags has no errors

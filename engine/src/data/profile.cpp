@@ -28,6 +28,16 @@ std::optional<civil_date> parse_date(const std::string& s) {
     return d;
 }
 
+std::string profile_ruleset(const source_file& text) {
+    try {
+        YAML::Node root = YAML::Load(text.text());
+        if (root.IsMap() && root["ruleset"] && root["ruleset"].IsScalar() && root["facts"]) return root["ruleset"].Scalar();
+    } catch (const YAML::Exception&) {
+        // Not readable: load_profile reports why.
+    }
+    return {};
+}
+
 std::string to_string(const civil_date& d) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
@@ -187,8 +197,10 @@ public:
                 } else if (key == "as_of") {
                     out.as_of = parse_date(v.text());
                     if (!out.as_of) error(v, "as_of", "expected a date (YYYY-MM-DD), got " + v.shown());
+                } else if (key == "ruleset") {
+                    check_ruleset(v);
                 } else if (key != "facts") {
-                    error(k, std::string(key), "unknown key of a profile envelope (entity, id, as_of, facts)");
+                    error(k, std::string(key), "unknown key of a profile envelope (entity, id, ruleset, as_of, facts)");
                 }
             });
             facts = *f;
@@ -200,6 +212,18 @@ public:
     }
 
 private:
+    // The jurisdiction a profile is written for must be the ruleset evaluated
+    // or one it extends (a national persona may be evaluated in a city).
+    void check_ruleset(const Node& v) {
+        std::string names;
+        for (int r = ruleset_; r >= 0; r = schema_.rulesets[r].parent) {
+            if (schema_.rulesets[r].name == v.text()) return;
+            names += (names.empty() ? "" : ", ") + schema_.rulesets[r].name;
+        }
+        error(v, "ruleset", "this profile is for ruleset " + v.shown() + ", but the rules evaluated are " + names,
+              "E709");
+    }
+
     const sema::program_data& schema_;
     int ruleset_;
     std::shared_ptr<const source_file> src_;

@@ -200,19 +200,8 @@ const test_runner::compiled_ruleset& test_runner::compiled(const std::string& ru
 case_result test_runner::run(const test_case& c) {
     case_result r;
     r.test = &c;
-    const compiled_ruleset& rules = compiled(c.ruleset);
-    if (!rules.compiled.program) {
-        r.diags = rules.compiled.diags;
-        r.failures.push_back("the rules do not compile");
-        return r;
-    }
-    const program& p = *rules.compiled.program;
-    profile_result prof;
-    if (c.profile_path.empty()) {
-        profile_options options;
-        options.within = c.profile_within;
-        prof = p.load_profile(c.file, options);
-    } else {
+    std::shared_ptr<const source_file> file;  // the profile's file, when it has its own
+    if (!c.profile_path.empty()) {
         namespace fs = std::filesystem;
         std::string path = (fs::path(c.file->name()).parent_path() / c.profile_path).lexically_normal().string();
         auto text = read_text(path);
@@ -221,7 +210,23 @@ case_result test_runner::run(const test_case& c) {
             r.failures.push_back("the profile does not load");
             return r;
         }
-        prof = p.load_profile(std::make_shared<source_file>(path, *text));
+        file = std::make_shared<source_file>(path, *text);
+    }
+    // The ruleset: the case's `rules`, else the one the profile says it is for.
+    const compiled_ruleset& rules = compiled(!c.ruleset.empty() || !file ? c.ruleset : profile_ruleset(*file));
+    if (!rules.compiled.program) {
+        r.diags = rules.compiled.diags;
+        r.failures.push_back("the rules do not compile");
+        return r;
+    }
+    const program& p = *rules.compiled.program;
+    profile_result prof;
+    if (!file) {
+        profile_options options;
+        options.within = c.profile_within;
+        prof = p.load_profile(c.file, options);
+    } else {
+        prof = p.load_profile(file);
     }
     if (!prof.value) {
         r.diags = prof.diags;
