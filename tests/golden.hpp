@@ -42,7 +42,7 @@ inline std::optional<std::string> golden_mismatch(const std::filesystem::path& g
 // Sources for a test input: a .rules file, or every .rules file of a folder;
 // names are relative to the repository root (the tests' working directory).
 inline std::vector<std::shared_ptr<const source_file>> sources_of(const std::filesystem::path& input) {
-    auto loaded = load_rule_files({input.generic_string()}, check_options{1u << 30, 48, {}});
+    auto loaded = load_rule_files({input.generic_string()}, check_options{1u << 30, 48, {}, {}});
     return loaded.files;
 }
 

@@ -14,6 +14,7 @@
 #include <entitle/ruleset.hpp>
 #include <entitle/source.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,8 +62,12 @@ struct profile_set_result {
     diagnostics diags;
     std::shared_ptr<const profile_set> value;
     std::size_t rejected = 0;  // lines that were not loaded
+    std::string entity;        // the entity the profiles describe (empty when none loaded)
+    std::vector<std::size_t> lines;  // the 1-based line of each loaded profile
 };
 std::size_t size(const profile_set& set);
+// The envelope `id` of profile i of a set (empty when it gave none).
+const std::string& profile_id(const profile_set& set, std::size_t i);
 
 enum class verdict { eligible, not_eligible, undetermined };
 const char* to_string(verdict v);
@@ -157,6 +162,16 @@ public:
     virtual void decide(const profile& p, decision* out) = 0;
 };
 
+// What `program::generate` makes: `count` profiles of `entity`, the same
+// ones for the same rules, spec and seed.
+struct generate_options {
+    std::string entity;
+    std::size_t count = 0;
+    std::uint64_t seed = 1;
+    civil_date as_of;  // dates and spells end by this day
+    std::shared_ptr<const source_file> spec;  // optional: distributions (YAML); see data/generate.cpp
+};
+
 class program {
 public:
     virtual ~program() = default;
@@ -175,6 +190,10 @@ public:
     virtual evaluation evaluate(const profile& p, const eval_options& options) const = 0;
     // The fast path for batches: verdicts of every service of `entity`.
     virtual std::unique_ptr<decider> make_decider(const civil_date& as_of, const std::string& entity) const = 0;
+    // A synthetic population, one JSON profile per call of `line`; mistakes
+    // in the entity or the spec come back as diagnostics (nothing generated).
+    virtual diagnostics generate(const generate_options& options,
+                                 const std::function<void(const std::string&)>& line) const = 0;
 };
 
 struct compile_result {

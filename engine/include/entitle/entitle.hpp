@@ -6,3 +6,4 @@
 #include <entitle/ruleset.hpp>
 #include <entitle/source.hpp>
 #include <entitle/testing.hpp>
+#include <entitle/diff.hpp>

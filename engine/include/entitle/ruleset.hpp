@@ -17,6 +17,7 @@
 #include <optional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace entitle {
@@ -29,6 +30,10 @@ struct check_options {
     // Reads a citation source (the seed text) by path; the default reads the
     // file system. Returns nothing when the file cannot be read.
     std::function<std::optional<std::string>(const std::string& path)> read_file;
+    // compile() only: parameter values that override the parameter files of
+    // the evaluated ruleset at every date ("school.min_pension", "12 months"),
+    // for trying a change without copying the rules (`entitle diff --set`).
+    std::vector<std::pair<std::string, std::string>> parameters;
 };
 
 // Summary of one checked ruleset, for callers that list what they loaded.

@@ -29,7 +29,9 @@ struct line_col {
 class source_file {
 public:
     // `name` is what diagnostics print (usually the path as the user gave it).
-    source_file(std::string name, std::string text);
+    // `first_line`: the number of the text's first line, when the text is a
+    // part of a larger file (a chunk of JSON lines).
+    source_file(std::string name, std::string text, std::uint32_t first_line = 1);
 
     const std::string& name() const { return name_; }
     const std::string& text() const { return text_; }
@@ -46,6 +48,7 @@ private:
     std::string name_;
     std::string text_;
     std::vector<std::uint32_t> line_starts_;
+    std::uint32_t first_line_ = 1;
 };
 
 }  // namespace entitle

@@ -63,6 +63,12 @@ public:
         out_ += b ? "true" : "false";
         return *this;
     }
+    // Text that is already JSON (a number formatted by the caller).
+    json_writer& raw(std::string_view text) {
+        separate();
+        out_ += text;
+        return *this;
+    }
     json_writer& null() {
         separate();
         out_ += "null";

@@ -5,8 +5,8 @@
 
 namespace entitle {
 
-source_file::source_file(std::string name, std::string text)
-    : name_(std::move(name)), text_(std::move(text)) {
+source_file::source_file(std::string name, std::string text, std::uint32_t first_line)
+    : name_(std::move(name)), text_(std::move(text)), first_line_(std::max<std::uint32_t>(first_line, 1)) {
     line_starts_.push_back(0);
     const char* begin = text_.data();
     const char* end = begin + text_.size();
@@ -21,10 +21,12 @@ line_col source_file::position(std::uint32_t offset) const {
     std::uint32_t column = 1;
     for (std::uint32_t i = line_starts_[line - 1]; i < offset; ++i)
         if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
-    return {line, column};
+    return {line + first_line_ - 1, column};
 }
 
 std::string_view source_file::line(std::uint32_t number) const {
+    if (number < first_line_) return {};
+    number -= first_line_ - 1;
     if (number == 0 || number > line_starts_.size()) return {};
     std::uint32_t begin = line_starts_[number - 1];
     std::uint32_t end = number < line_starts_.size() ? line_starts_[number] - 1

@@ -423,8 +423,9 @@ profile_set_result load_json_lines(const sema::program_data& schema, int ruleset
     simdjson::dom::parser parser;
     loader<json_node> reader(schema, ruleset, text, result.diags, set->store);  // one for all lines: it caches
     const std::string& all = text->text();
-    std::size_t begin = 0;
+    std::size_t begin = 0, line_number = 0;
     while (begin < all.size()) {
+        ++line_number;
         std::size_t end = all.find('\n', begin);
         if (end == std::string::npos) end = all.size();
         std::string_view line(all.data() + begin, end - begin);
@@ -448,6 +449,7 @@ profile_set_result load_json_lines(const sema::program_data& schema, int ruleset
                 if (out.entity == set->entity) {
                     set->roots.push_back(out.root);
                     set->ids.push_back(out.id);
+                    result.lines.push_back(line_number);
                     continue;
                 }
                 result.diags.error("E707", "all profiles of a file describe one entity", text, where);
@@ -456,6 +458,7 @@ profile_set_result load_json_lines(const sema::program_data& schema, int ruleset
         ++result.rejected;
     }
     result.diags.sort();
+    if (set->entity >= 0) result.entity = schema.records[set->entity].name;
     result.value = set;
     return result;
 }

@@ -5,7 +5,9 @@
 #include "common/calendar.hpp"
 #include "common/sha256.hpp"
 #include "compile/compile.hpp"
+#include "data/generate.hpp"
 #include "data/params.hpp"
+#include "data/scalar.hpp"
 #include "data/profile.hpp"
 #include "eval/evaluate.hpp"
 #include "eval/linear.hpp"
@@ -13,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace entitle {
@@ -100,6 +103,13 @@ public:
     }
 
     std::unique_ptr<decider> make_decider(const civil_date& as_of, const std::string& entity) const override;
+
+    diagnostics generate(const generate_options& options,
+                         const std::function<void(const std::string&)>& line) const override {
+        diagnostics diags;
+        data::generate_profiles(*data_.checked, ruleset_index_, options, diags, line);
+        return diags;
+    }
 
     const compiled::program_data& data() const { return data_; }
     int record_of(const std::string& entity) const {
@@ -444,9 +454,46 @@ std::unique_ptr<decider> compiled_program::make_decider(const civil_date& as_of,
     return std::make_unique<fast_decider>(*this, detail::days_from_civil(as_of.year, as_of.month, as_of.day), record);
 }
 
+// check_options::parameters: each replaces the evaluated ruleset's own values
+// of a parameter, at every date. False (with E908) when one names no
+// parameter or its value is not of the parameter's type.
+bool override_parameters(const sema::program_data& program, int ruleset, const check_options& options,
+                         data::parameter_store& store, diagnostics& diags) {
+    bool ok = true;
+    for (const auto& [name, text] : options.parameters) {
+        auto it = std::find_if(program.params.begin(), program.params.end(), [&](auto& p) { return p.name == name; });
+        if (it == program.params.end()) {
+            std::vector<std::string> names;
+            for (const auto& p : program.params) names.push_back(p.name);
+            std::string best = sema::closest(name, names);
+            diags.error("E908", "--set " + name + ": no parameter " + name + (best.empty() ? "" : "; did you mean '" + best + "'?"));
+            ok = false;
+            continue;
+        }
+        auto index = static_cast<std::size_t>(it - program.params.begin());
+        data::scalar_error error;
+        auto v = data::scalar_value(text, it->t, program, store.strings, error);
+        if (!v) {
+            diags.error("E908", "--set " + name + "=" + text + ": " + error.message);
+            ok = false;
+            continue;
+        }
+        auto& timelines = store.by_param[index];
+        timelines.erase(std::remove_if(timelines.begin(), timelines.end(), [&](auto& t) { return t.ruleset == ruleset; }),
+                        timelines.end());
+        data::timeline t;
+        t.ruleset = ruleset;
+        t.reference = "--set " + name + "=" + text;
+        t.values.push_back({std::numeric_limits<std::int64_t>::min() / 2, *v});
+        timelines.push_back(std::move(t));
+    }
+    return ok;
+}
+
 }  // namespace
 
 std::size_t size(const profile_set& set) { return set.roots.size(); }
+const std::string& profile_id(const profile_set& set, std::size_t i) { return set.ids.at(i); }
 
 compile_result compile(const std::vector<std::shared_ptr<const source_file>>& sources, const check_options& options,
                        const std::string& ruleset) {
@@ -472,7 +519,8 @@ compile_result compile(const std::vector<std::shared_ptr<const source_file>>& so
             result.diags.error("E801", leaves.empty() ? "no ruleset to evaluate"
                                                       : "several rulesets could be evaluated (" + names +
                                                             "); choose one with --ruleset");
-        } else {
+        } else if (override_parameters(*program, named >= 0 ? named : leaves.front(), options, *parameters,
+                                       result.diags)) {
             auto compiled = std::make_shared<compiled_program>(program, parameters, named >= 0 ? named : leaves.front());
             // Names and contents, sorted by name, so the hash does not depend on load order.
             std::vector<const source_file*> sorted;
