@@ -100,6 +100,7 @@ constexpr const char* test_usage =
 
 constexpr const char* diff_usage =
     "usage: entitle diff --old PATH [--new PATH] --population FILE [--ruleset NAME]\n"
+    "                    [--old-ruleset NAME] [--new-ruleset NAME]\n"
     "                    [--set NAME=VALUE]... [--by FIELD]... [--as-of DATE]\n"
     "                    [--format text|json|html] [--out FILE] [--on-error skip|stop]\n"
     "\n"
@@ -113,7 +114,8 @@ constexpr const char* diff_usage =
     "options:\n"
     "  --old PATH           the rules before (files or folders; several allowed)\n"
     "  --new PATH           the rules after (default: the same as --old)\n"
-    "  --ruleset NAME       the ruleset to evaluate on both sides\n"
+    "  --ruleset NAME       the ruleset to evaluate on both sides (when a side has several)\n"
+    "  --old-ruleset NAME   ... on the old side only; --new-ruleset on the new side\n"
     "  --set NAME=VALUE     on the new side, a parameter's value at every date\n"
     "                       (--set school.min_pension=\"12 months\"); repeatable\n"
     "  --population FILE    JSON lines of profiles (- reads standard input)\n"
@@ -462,7 +464,8 @@ int run_test(const std::vector<std::string>& args) {
 }
 
 int run_diff(const std::vector<std::string>& args) {
-    auto a = parse_args(args, {"old", "new", "ruleset", "set", "population", "by", "as-of", "format", "out", "on-error"});
+    auto a = parse_args(args, {"old", "new", "ruleset", "old-ruleset", "new-ruleset", "set", "population", "by", "as-of",
+                               "format", "out", "on-error"});
     if (a.help) return std::cout << diff_usage, 0;
     if (!a.error.empty()) return usage_error(a.error, diff_usage);
     if (!a.positional.empty()) return usage_error("unexpected argument '" + a.positional.front() + "'", diff_usage);
@@ -486,15 +489,19 @@ int run_diff(const std::vector<std::string>& args) {
         if (eq == std::string::npos || eq == 0) return usage_error("--set needs NAME=VALUE, got '" + s + "'", diff_usage);
         new_options.parameters.emplace_back(s.substr(0, eq), s.substr(eq + 1));
     }
-    std::string ruleset = a.one("ruleset") ? *a.one("ruleset") : "";
-    auto compile_side = [&](const std::vector<std::string>& paths, const entitle::check_options& options) {
+    auto ruleset = [&](const char* side) -> std::string {
+        return a.one(side) ? *a.one(side) : a.one("ruleset") ? *a.one("ruleset") : "";
+    };
+    auto compile_side = [&](const std::vector<std::string>& paths, const entitle::check_options& options,
+                            const std::string& name) {
         auto loaded = entitle::load_rule_files(paths, options);
-        auto compiled = entitle::compile(loaded.files, options, ruleset);
+        auto compiled = entitle::compile(loaded.files, options, name);
         compiled.diags.append(loaded.diags);
         return compiled;
     };
-    auto old_side = compile_side(a.values["old"], {});
-    auto new_side = compile_side(a.values.count("new") ? a.values["new"] : a.values["old"], new_options);
+    auto old_side = compile_side(a.values["old"], {}, ruleset("old-ruleset"));
+    auto new_side = compile_side(a.values.count("new") ? a.values["new"] : a.values["old"], new_options,
+                                 ruleset("new-ruleset"));
     for (const auto* side : {&old_side, &new_side})
         if (!side->program) return std::cerr << entitle::render_text(side->diags), 1;
 
@@ -504,12 +511,13 @@ int run_diff(const std::vector<std::string>& args) {
         for (const auto& p : paths) out += (out.empty() ? "" : " ") + p;
         return out;
     };
-    std::string new_name = name("new");
+    std::string old_name = name("old") + " [" + old_side.program->ruleset() + "]";
+    std::string new_name = name("new") + " [" + new_side.program->ruleset() + "]";
     for (const auto& s : a.values["set"]) new_name += " --set " + s;
     entitle::diff_options options;
     options.as_of = as_of;
     options.by = a.values["by"];
-    entitle::population_diff diff(old_side.program, new_side.program, options, name("old"), new_name);
+    entitle::population_diff diff(old_side.program, new_side.program, options, old_name, new_name);
 
     const std::string& path = *a.one("population");
     std::ifstream file;

@@ -198,5 +198,64 @@ contains test-no-path err "test needs at least one PATH of test files"
 expect test-missing-path 2 -- "$entitle" test --rules rules no/such/tests
 contains test-missing-path err "no such file or folder: no/such/tests"
 
+# entitle gen: deterministic synthetic populations.
+expect gen-help 0 -- "$entitle" gen --help
+contains gen-help out "usage: entitle gen --rules PATH"
+expect gen-a 0 -- "$entitle" gen --rules rules --ruleset national --entity Household --n 40 --seed 3 --as-of 2025-09-01 \
+  --spec examples/populations/households.spec.yaml --out "$scratch/a.jsonl"
+expect gen-b 0 -- "$entitle" gen --rules rules --ruleset national --entity Household --n 40 --seed 3 --as-of 2025-09-01 \
+  --spec examples/populations/households.spec.yaml
+cmp -s "$scratch/a.jsonl" "$scratch/out" && passed=$((passed + 1)) || { echo "FAIL gen: not deterministic"; failures=$((failures + 1)); }
+[ "$(wc -l <"$scratch/a.jsonl")" -eq 40 ] && passed=$((passed + 1)) || { echo "FAIL gen: not 40 lines"; failures=$((failures + 1)); }
+expect gen-no-entity 1 -- "$entitle" gen --rules rules --ruleset national --entity Nobody --n 1
+contains gen-no-entity err "no entity named 'Nobody' (entities: Person, Household, Compound, County)"
+expect gen-bad-n 2 -- "$entitle" gen --rules rules --ruleset national --entity Person --n lots
+contains gen-bad-n err "--n needs a whole number, got 'lots'"
+printf 'fields:\n  members: {minimum: 1}\n' >"$scratch/bad-spec.yaml"
+expect gen-bad-spec 1 -- "$entitle" gen --rules rules --ruleset national --entity Household --n 5 --spec "$scratch/bad-spec.yaml" --out "$scratch/none.jsonl"
+contains gen-bad-spec err "bad-spec.yaml:2:13: error[E714]: members: unknown key 'minimum'"
+[ ! -e "$scratch/none.jsonl" ] && [ ! -e "$scratch/none.jsonl.tmp" ] && passed=$((passed + 1)) \
+  || { echo "FAIL gen-bad-spec: a file was written"; failures=$((failures + 1)); }
+
+# entitle diff: who gains, who loses.
+expect diff-help 0 -- "$entitle" diff --help
+contains diff-help out "usage: entitle diff --old PATH [--new PATH] --population FILE"
+expect diff-text 0 -- "$entitle" diff --old rules --ruleset national --set 'school.min_pension=12 months' \
+  --population "$scratch/a.jsonl" --as-of 2025-09-01 --by applicant.hukou_local
+golden diff-text out diff-school.out
+expect diff-json 0 -- "$entitle" diff --old rules --ruleset national --population "$scratch/a.jsonl" --as-of 2025-09-01 --format json
+contains diff-json out '"old":"rules [national]","new":"rules [national]","entity":"Household","as_of":"2025-09-01","profiles":40,"rejected":0'
+contains diff-json out '"gained":0,"lost":0,"became_undetermined":0,"stopped_undetermined":0'
+# Two rule sets: a city against national, for the same population.
+expect diff-city 0 -- "$entitle" diff --old rules --old-ruleset national --new rules --new-ruleset prefecture \
+  --population "$scratch/a.jsonl" --as-of 2025-09-01 --format json
+contains diff-city out '"id":"child_school"'
+expect diff-city-paths 0 -- "$entitle" diff --old rules/national --new rules/national --new rules/cities/prefecture \
+  --population "$scratch/a.jsonl" --as-of 2025-09-01
+contains diff-city-paths out "entitle diff: rules/national [national] → rules/national rules/cities/prefecture [prefecture]"
+expect diff-bad-set 1 -- "$entitle" diff --old rules --ruleset national --set school.min_pensio=3 --population "$scratch/a.jsonl"
+contains diff-bad-set err "error[E908]: --set school.min_pensio: no parameter school.min_pensio; did you mean 'school.min_pension'?"
+expect diff-bad-set-value 1 -- "$entitle" diff --old rules --ruleset national --set school.min_pension=soon --population "$scratch/a.jsonl"
+contains diff-bad-set-value err "error[E908]: --set school.min_pension=soon:"
+# Bad lines: skipped and reported (exit 1, the report still written), or the run stops and writes nothing.
+{ head -5 "$scratch/a.jsonl"; echo 'not json'; sed -n 6,40p "$scratch/a.jsonl"; } >"$scratch/bad.jsonl"
+expect diff-skip 1 -- "$entitle" diff --old rules --ruleset national --population "$scratch/bad.jsonl" --as-of 2025-09-01 --out "$scratch/skip.txt"
+contains diff-skip err "bad.jsonl:6:1: error[E701]: not valid JSON"
+contains diff-skip err "1 line of the population rejected"
+grep -q "40 Household profiles as of 2025-09-01 (1 lines rejected)" "$scratch/skip.txt" && passed=$((passed + 1)) \
+  || { echo "FAIL diff-skip: report"; head -3 "$scratch/skip.txt"; failures=$((failures + 1)); }
+expect diff-stop 1 -- "$entitle" diff --old rules --ruleset national --population "$scratch/bad.jsonl" --as-of 2025-09-01 --on-error stop --out "$scratch/stop.txt"
+contains diff-stop err "stopped at the first bad line (--on-error stop); nothing written"
+[ ! -e "$scratch/stop.txt" ] && passed=$((passed + 1)) || { echo "FAIL diff-stop: a report was written"; failures=$((failures + 1)); }
+expect diff-no-population 2 -- "$entitle" diff --old rules
+contains diff-no-population err "--population is required"
+expect diff-bad-format 2 -- "$entitle" diff --old rules --population "$scratch/a.jsonl" --format pdf
+expect diff-missing-population 1 -- "$entitle" diff --old rules --ruleset national --population no/such.jsonl
+contains diff-missing-population err "cannot read population no/such.jsonl"
+# Streaming: the population on standard input.
+"$entitle" diff --old rules --ruleset national --population - --as-of 2025-09-01 <"$scratch/a.jsonl" >"$scratch/out" 2>"$scratch/err" \
+  && passed=$((passed + 1)) || { echo "FAIL diff-stdin: exit $?"; failures=$((failures + 1)); }
+contains diff-stdin out "40 Household profiles"
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -63,7 +63,7 @@ struct profile_set_result {
     std::shared_ptr<const profile_set> value;
     std::size_t rejected = 0;  // lines that were not loaded
     std::string entity;        // the entity the profiles describe (empty when none loaded)
-    std::vector<std::size_t> lines;  // the 1-based line of each loaded profile
+    std::vector<std::size_t> lines;  // the line of each loaded profile (source_file's numbering)
 };
 std::size_t size(const profile_set& set);
 // The envelope `id` of profile i of a set (empty when it gave none).

@@ -423,7 +423,7 @@ profile_set_result load_json_lines(const sema::program_data& schema, int ruleset
     simdjson::dom::parser parser;
     loader<json_node> reader(schema, ruleset, text, result.diags, set->store);  // one for all lines: it caches
     const std::string& all = text->text();
-    std::size_t begin = 0, line_number = 0;
+    std::size_t begin = 0, line_number = text->position(0).line - 1;  // a chunk of a file may start further on
     while (begin < all.size()) {
         ++line_number;
         std::size_t end = all.find('\n', begin);

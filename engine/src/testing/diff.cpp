@@ -139,6 +139,16 @@ diagnostics population_diff::add_lines(const std::string& file_name, const std::
                 report_.services.push_back(std::move(s));
             }
     }
+    // Titles, from one full evaluation under each set of rules.
+    if (report_.profiles == 0 && !new_index.empty()) {
+        auto first = std::make_shared<source_file>(file_name, std::string(source->line(static_cast<std::uint32_t>(new_index.begin()->first))),
+                                                   static_cast<std::uint32_t>(new_index.begin()->first));
+        for (const program* rules : {old_.get(), new_.get()})
+            if (auto p = rules->load_profile(first); p.value)
+                for (const auto& result : rules->evaluate(*p.value, {options_.as_of, {}}).services)
+                    for (auto& s : report_.services)
+                        if (s.id == result.id && s.title.empty()) s.title = result.title;
+    }
     std::vector<decision> old_out(old_decider_->services().size()), new_out(new_decider_->services().size());
     simdjson::dom::parser parser;
     for (const auto& [line, i] : new_index) {
