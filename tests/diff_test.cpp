@@ -184,3 +184,46 @@ TEST_CASE("generated populations are deterministic and follow the spec", "[diff]
         CHECK(made == 0);
     }
 }
+
+TEST_CASE("boundary cases sit just below, at and above each threshold; time-growing facts must not take services away", "[boundaries]") {
+    auto rules = compile_national();
+    auto base = std::make_shared<source_file>("examples/profiles/wang-newcomer.yaml",
+                                              testing::read_text("examples/profiles/wang-newcomer.yaml"));
+    auto report = find_boundaries(*rules, "residence_permit", base, {2025, 9, 1}, "national");
+    INFO(render_text(report.diags));
+    REQUIRE(report.cases.size() == 3);
+    CHECK(report.cases[0].value == "5 months");
+    CHECK(report.cases[0].outcome == verdict::not_eligible);
+    CHECK(report.cases[1].value == "6 months");
+    CHECK(report.cases[1].outcome == verdict::eligible);
+    CHECK(report.cases[2].outcome == verdict::eligible);
+    CHECK(report.violations.empty());
+    // The written cases are an entitle test file that passes.
+    auto suite = load_tests(std::make_shared<source_file>("boundaries.yaml", report.tests));
+    INFO(render_text(suite.diags));
+    REQUIRE(suite.cases.size() == 3);
+    auto loaded = load_rule_files({"rules"});
+    test_runner runner(loaded.files);
+    for (const auto& c : suite.cases) CHECK(runner.run(c).passed);
+
+    // Ages: born a day after, on, and a day before the 16th birthday.
+    auto ages = find_boundaries(*rules, "employee_insurance", base, {2025, 9, 1}, "national");
+    REQUIRE(ages.cases.size() == 6);
+    CHECK(ages.cases[0].value == "2009-09-02");
+    CHECK(ages.cases[0].outcome == verdict::not_eligible);
+    CHECK(ages.cases[1].value == "2009-09-01");
+    CHECK(ages.cases[1].outcome == verdict::eligible);
+
+    // A rule where more insurance takes the service away is reported.
+    auto odd = compile({std::make_shared<source_file>("odd.rules", R"(ruleset odd
+entity P { pension: spells "社保"  local: bool "本地" }
+service s "s" for P
+  requires total(pension) < 24 months "缴费不满两年"
+)")});
+    REQUIRE(odd.program);
+    auto person = std::make_shared<source_file>("p.yaml", "entity: P\nfacts:\n  local: true\n");
+    auto violations = find_boundaries(*odd.program, "s", person, {2025, 9, 1}, "odd");
+    REQUIRE(violations.cases.size() == 3);
+    REQUIRE(violations.violations.size() == 1);
+    CHECK_THAT(violations.violations[0], Catch::Contains("more pension takes the service away (eligible → not_eligible across 24 months)"));
+}

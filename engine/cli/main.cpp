@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -30,6 +31,7 @@ constexpr const char* main_usage =
     "  test     run rule tests (YAML cases) and report their coverage\n"
     "  diff     compare two rule sets over a population: who gains, who loses\n"
     "  gen      generate a synthetic population (JSON lines) for an entity\n"
+    "  boundaries  test cases just below, at and above every threshold of a service\n"
     "\n"
     "Run 'entitle <command> --help' for the options of a command.\n";
 
@@ -152,6 +154,28 @@ constexpr const char* gen_usage =
     "  -h, --help           show this help\n"
     "\n"
     "exit status: 0 written, 1 errors in rules or spec, 2 usage error\n";
+
+constexpr const char* boundaries_usage =
+    "usage: entitle boundaries --rules PATH --service ID --profile FILE [--ruleset NAME]\n"
+    "                          [--as-of DATE] [--out FILE]\n"
+    "\n"
+    "For every threshold the service depends on (a field against a constant or\n"
+    "parameter, an age, months of a history, the length of a run), makes the\n"
+    "profile in FILE just below, at and just above it, evaluates each, and\n"
+    "writes them as `entitle test` cases for a reviewer to confirm. Reports\n"
+    "where more of a fact that only grows with time (residence, insurance, a\n"
+    "permit) takes the service away.\n"
+    "\n"
+    "options:\n"
+    "  --rules PATH         rules files or folders (several allowed)\n"
+    "  --service ID         the service\n"
+    "  --profile FILE       the base profile (its other facts stay as they are)\n"
+    "  --ruleset NAME       the ruleset (default: the profile's `ruleset:`)\n"
+    "  --as-of DATE         evaluation date (default: the profile's as_of, else today)\n"
+    "  --out FILE           write the cases there, whole or not at all (default: standard output)\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "exit status: 0 written, 1 errors (or a monotonicity violation), 2 usage error\n";
 
 int usage_error(const std::string& message, const char* usage) {
     std::cerr << "entitle: " << message << "\n\n" << usage;
@@ -623,6 +647,51 @@ int run_gen(const std::vector<std::string>& args) {
     return 0;
 }
 
+int run_boundaries(const std::vector<std::string>& args) {
+    auto a = parse_args(args, {"rules", "service", "profile", "ruleset", "as-of", "out"});
+    if (a.help) return std::cout << boundaries_usage, 0;
+    if (!a.error.empty()) return usage_error(a.error, boundaries_usage);
+    if (!a.positional.empty()) return usage_error("unexpected argument '" + a.positional.front() + "'", boundaries_usage);
+    for (const char* required : {"rules", "service", "profile"})
+        if (!a.one(required)) return usage_error(std::string("--") + required + " is required", boundaries_usage);
+    std::ifstream in(*a.one("profile"), std::ios::binary);
+    if (!in) return std::cerr << "entitle: cannot read profile " << *a.one("profile") << "\n", 1;
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto source = std::make_shared<entitle::source_file>(*a.one("profile"), text.str());
+    entitle::check_options options;
+    auto loaded = entitle::load_rule_files(a.values["rules"], options);
+    if (loaded.diags.has_errors()) return std::cerr << entitle::render_text(loaded.diags), 1;
+    auto compiled = entitle::compile(loaded.files, options,
+                                     a.one("ruleset") ? *a.one("ruleset") : entitle::profile_ruleset(*source));
+    if (!compiled.program) return std::cerr << entitle::render_text(compiled.diags), 1;
+    const auto& program = *compiled.program;
+    auto profile = program.load_profile(source);
+    if (!profile.value) return std::cerr << entitle::render_text(profile.diags), 1;
+    std::optional<entitle::civil_date> as_of = profile.as_of;
+    if (a.one("as-of")) {
+        as_of = entitle::parse_date(*a.one("as-of"));
+        if (!as_of) return usage_error("--as-of needs a date YYYY-MM-DD, got '" + *a.one("as-of") + "'", boundaries_usage);
+    }
+    if (!as_of) as_of = entitle::parse_date(today());
+    const std::string& service = *a.one("service");
+    auto evaluated = program.evaluate(*profile.value, {*as_of, {service}});
+    if (evaluated.services.empty())
+        return usage_error("no service '" + service + "' for " + evaluated.entity + " in ruleset " + program.ruleset(),
+                           boundaries_usage);
+    auto report = entitle::find_boundaries(program, service, source, *as_of, program.ruleset());
+    if (report.diags.has_errors()) return std::cerr << entitle::render_text(report.diags), 1;
+    if (a.one("out")) {
+        if (!write_whole(*a.one("out"), report.tests)) return std::cerr << "entitle: cannot write " << *a.one("out") << "\n", 1;
+    } else {
+        std::cout << report.tests;
+    }
+    std::cerr << "entitle: " << count(report.cases.size(), "case") << " at "
+              << count(report.cases.size() / 3, "threshold") << " of " << service << "\n";
+    for (const auto& v : report.violations) std::cerr << "entitle: not monotone: " << v << "\n";
+    return report.violations.empty() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -638,5 +707,6 @@ int main(int argc, char** argv) {
     if (command == "test") return run_test(args);
     if (command == "diff") return run_diff(args);
     if (command == "gen") return run_gen(args);
+    if (command == "boundaries") return run_boundaries(args);
     return usage_error("unknown command '" + command + "'", main_usage);
 }

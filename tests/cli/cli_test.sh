@@ -257,5 +257,18 @@ contains diff-missing-population err "cannot read population no/such.jsonl"
   && passed=$((passed + 1)) || { echo "FAIL diff-stdin: exit $?"; failures=$((failures + 1)); }
 contains diff-stdin out "40 Household profiles"
 
+# entitle boundaries: cases around every threshold, written as entitle tests.
+expect boundaries-help 0 -- "$entitle" boundaries --help
+contains boundaries-help out "usage: entitle boundaries --rules PATH --service ID --profile FILE"
+expect boundaries 0 -- "$entitle" boundaries --rules rules --service settlement --profile examples/profiles/capital-worker.yaml
+golden boundaries out boundaries-settlement.yaml
+contains boundaries err "9 cases at 3 thresholds of settlement"
+cp "$scratch/out" "$scratch/boundaries.yaml"
+expect boundaries-pass 0 -- "$entitle" test --rules rules "$scratch/boundaries.yaml"
+contains boundaries-pass out "9 passed, 0 failed"
+expect boundaries-no-service 2 -- "$entitle" boundaries --rules rules --service nope --profile examples/profiles/capital-worker.yaml
+contains boundaries-no-service err "no service 'nope' for Person in ruleset capital"
+expect boundaries-no-profile 2 -- "$entitle" boundaries --rules rules --service settlement
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

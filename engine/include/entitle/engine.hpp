@@ -172,6 +172,19 @@ struct generate_options {
     std::shared_ptr<const source_file> spec;  // optional: distributions (YAML); see data/generate.cpp
 };
 
+// A threshold a service's verdict depends on, and the fact that moves
+// across it (program::thresholds): `residence_run >= 6 months` is the run of
+// the spells at `residence`; `age(birth_date) >= 16` the date at birth_date.
+struct threshold {
+    enum class lever { number, date, age, months, run };  // how the fact is set
+    std::string label, text;         // the condition
+    std::vector<std::string> path;   // the fact, from the subject ("applicant", "residence")
+    lever how = lever::number;
+    double at = 0;                   // number; date: day number; age: years; months, run: months
+    int direction = 0;               // +1: more of the fact helps (>=, >), -1: less helps, 0: neither
+    std::string shown;               // the threshold as written ("6 months", "2000-12-31")
+};
+
 class program {
 public:
     virtual ~program() = default;
@@ -190,6 +203,10 @@ public:
     virtual evaluation evaluate(const profile& p, const eval_options& options) const = 0;
     // The fast path for batches: verdicts of every service of `entity`.
     virtual std::unique_ptr<decider> make_decider(const civil_date& as_of, const std::string& entity) const = 0;
+    // The thresholds of a service's conditions whose fact can be set
+    // directly (a field, a birth date, a spell history), with parameters at
+    // `as_of`. Empty when the service has none (or does not exist).
+    virtual std::vector<threshold> thresholds(const std::string& service, const civil_date& as_of) const = 0;
     // A synthetic population, one JSON profile per call of `line`; mistakes
     // in the entity or the spec come back as diagnostics (nothing generated).
     virtual diagnostics generate(const generate_options& options,

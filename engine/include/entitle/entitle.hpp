@@ -7,3 +7,4 @@
 #include <entitle/source.hpp>
 #include <entitle/testing.hpp>
 #include <entitle/diff.hpp>
+#include <entitle/boundaries.hpp>

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 
 namespace entitle {
 
@@ -103,6 +104,19 @@ public:
     }
 
     std::unique_ptr<decider> make_decider(const civil_date& as_of, const std::string& entity) const override;
+
+    std::vector<threshold> thresholds(const std::string& service, const civil_date& as_of) const override {
+        std::vector<threshold> out;
+        std::vector<value> params;
+        std::vector<parameter_use> uses;
+        resolve_parameters(detail::days_from_civil(as_of.year, as_of.month, as_of.day), params, uses);
+        for (const auto& s : data_.services) {
+            if (s.id != service) continue;
+            place subject{{}, s.record};
+            for (const auto& c : s.clauses) find_thresholds(c.node, "", subject, params, out);
+        }
+        return out;
+    }
 
     diagnostics generate(const generate_options& options,
                          const std::function<void(const std::string&)>& line) const override {
@@ -196,6 +210,113 @@ public:
     }
 
 private:
+    // Where a record comes from: its path from the subject and its type.
+    struct place {
+        std::vector<std::string> path;
+        int record = -1;
+    };
+
+    std::optional<place> record_place(std::uint32_t n, const place& subject) const {
+        const compiled::node& x = data_.nodes[n];
+        const auto& records = data_.checked->records;
+        if (x.code == op::subject) return subject;
+        std::optional<place> base = x.code == op::subject_field ? std::optional<place>(subject)
+                                    : x.code == op::field       ? record_place(x.a, subject)
+                                                                : std::nullopt;
+        if (!base || base->record < 0) return std::nullopt;
+        std::uint32_t slot = x.code == op::subject_field ? x.a : x.b;
+        const auto& f = records[static_cast<std::size_t>(base->record)].fields[slot];
+        place out{base->path, f.t.k == sema::kind::record && !f.t.list ? f.t.ref : -1};
+        out.path.push_back(f.name);
+        return out;
+    }
+
+    // The fact an expression measures, when it can be set directly.
+    bool lever_of(std::uint32_t n, const place& subject, threshold& t) const {
+        const compiled::node& x = data_.nodes[n];
+        auto arg = [&](std::uint32_t i) { return data_.args[x.first_arg + i]; };
+        auto fact = [&](std::uint32_t m, sema::kind want, bool list) -> std::optional<place> {
+            const compiled::node& y = data_.nodes[m];
+            if (y.code != op::subject_field && y.code != op::field) return std::nullopt;
+            auto p = record_place(m, subject);
+            auto parent = y.code == op::subject_field ? std::optional<place>(subject) : record_place(y.a, subject);
+            if (!p || !parent || parent->record < 0) return std::nullopt;
+            const auto& f = data_.checked->records[static_cast<std::size_t>(parent->record)]
+                                .fields[y.code == op::subject_field ? y.a : y.b];
+            if (f.t.k != want || f.t.list != list) return std::nullopt;
+            return p;
+        };
+        switch (x.code) {
+            case op::subject_field: case op::field:
+                for (auto k : {sema::kind::integer, sema::kind::decimal, sema::kind::money, sema::kind::duration})
+                    if (auto p = fact(n, k, false)) return t.path = p->path, t.how = threshold::lever::number, true;
+                if (auto p = fact(n, sema::kind::date, false)) return t.path = p->path, t.how = threshold::lever::date, true;
+                return false;
+            case op::age:
+                if (x.arg_count != 1) return false;
+                if (auto p = fact(arg(0), sema::kind::date, false)) return t.path = p->path, t.how = threshold::lever::age, true;
+                return false;
+            case op::total: case op::within: case op::longest_run:
+                if (auto p = fact(arg(0), sema::kind::record, true)) return t.path = p->path, t.how = threshold::lever::months, true;
+                return false;
+            case op::months_between: {
+                const compiled::node& start = data_.nodes[arg(0)];
+                if (x.arg_count != 2 || start.code != op::run_start || data_.nodes[arg(1)].code != op::as_of) return false;
+                if (auto p = fact(data_.args[start.first_arg], sema::kind::record, true))
+                    return t.path = p->path, t.how = threshold::lever::run, true;
+                return false;
+            }
+            case op::define: {
+                auto base = record_place(x.a, subject);
+                return base && lever_of(data_.defines[x.b].root, *base, t);
+            }
+            default: return false;
+        }
+    }
+
+    void find_thresholds(std::uint32_t n, const std::string& label, const place& subject, const std::vector<value>& params,
+                         std::vector<threshold>& out) const {
+        const compiled::node& x = data_.nodes[n];
+        std::string here = x.label >= 0 ? data_.labels[static_cast<std::size_t>(x.label)] : label;
+        auto constant = [&](std::uint32_t m) -> std::optional<value> {
+            const compiled::node& y = data_.nodes[m];
+            if (y.code == op::constant) return data_.constants[y.a];
+            if (y.code == op::param && params[y.a].known() && params[y.a].kind != vk::none) return params[y.a];
+            return std::nullopt;
+        };
+        eval::evaluator formatter(data_, params, 0, false);
+        auto add = [&](std::uint32_t fact, const value& k, int direction) {
+            threshold t;
+            if (!lever_of(fact, subject, t)) return;
+            t.label = here;
+            t.text = text_of(x);
+            t.direction = direction;
+            t.at = k.kind == vk::decimal ? k.d : k.kind == vk::money ? static_cast<double>(k.i) / 100 : static_cast<double>(k.i);
+            t.shown = formatter.format(k);
+            out.push_back(std::move(t));
+        };
+        switch (x.code) {
+            case op::and_: case op::or_: case op::all_group: case op::any_group:
+                for (std::uint32_t i = 0; i < x.arg_count; ++i)
+                    find_thresholds(data_.args[x.first_arg + i], here, subject, params, out);
+                return;
+            case op::not_: find_thresholds(x.a, here, subject, params, out); return;
+            case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge: {
+                int up = x.code == op::ge || x.code == op::gt ? 1 : x.code == op::le || x.code == op::lt ? -1 : 0;
+                if (auto k = constant(x.b)) add(x.a, *k, up);
+                else if (auto k2 = constant(x.a)) add(x.b, *k2, -up);
+                return;
+            }
+            case op::between: {
+                auto lo = constant(x.b), hi = constant(x.c);
+                if (lo) add(x.a, *lo, 1);
+                if (hi) add(x.a, *hi, -1);
+                return;
+            }
+            default: return;
+        }
+    }
+
     std::string text_of(const compiled::node& n) const {
         const auto& src = data_.sources[n.source];
         std::string text(src->slice(n.where));
