@@ -4,6 +4,7 @@
 #include <entitle/diff.hpp>
 
 #include "common/json.hpp"
+#include "common/xml.hpp"
 
 #include <simdjson.h>
 
@@ -339,19 +340,7 @@ std::string render_json(const diff_report& r) {
 
 namespace {
 
-std::string html_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string html_escape(const std::string& s) { return detail::xml_escape(s); }
 
 // Gains (green, right) and losses (red, left) of each row, as one inline SVG.
 std::string bars_svg(const std::vector<std::pair<std::string, change_counts>>& rows) {

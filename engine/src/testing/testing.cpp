@@ -3,6 +3,8 @@
 // JUnit XML.
 #include <entitle/testing.hpp>
 
+#include "common/xml.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -325,19 +327,7 @@ coverage_report test_runner::coverage() const {
 }
 
 std::string render_junit(const std::vector<case_result>& results) {
-    auto escape = [](const std::string& s) {
-        std::string out;
-        for (char ch : s) {
-            switch (ch) {
-                case '&': out += "&amp;"; break;
-                case '<': out += "&lt;"; break;
-                case '>': out += "&gt;"; break;
-                case '"': out += "&quot;"; break;
-                default: out += ch;
-            }
-        }
-        return out;
-    };
+    auto escape = [](const std::string& s) { return detail::xml_escape(s); };
     std::map<std::string, std::vector<const case_result*>> by_file;
     for (const auto& r : results) by_file[r.test->file->name()].push_back(&r);
     std::size_t failures = 0;
