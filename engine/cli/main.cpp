@@ -120,7 +120,10 @@ constexpr const char* diff_usage =
     "  --old-ruleset NAME   ... on the old side only; --new-ruleset on the new side\n"
     "  --set NAME=VALUE     on the new side, a parameter's value at every date\n"
     "                       (--set school.min_pension=\"12 months\"); repeatable\n"
-    "  --population FILE    JSON lines of profiles (- reads standard input)\n"
+    "  --population FILE    JSON lines of profiles, or CSV (a FILE ending in .csv;\n"
+    "                       the header row names field paths; needs --entity)\n"
+    "                       (- reads JSON lines from standard input)\n"
+    "  --entity NAME        the entity the profiles describe (CSV)\n"
     "  --by FIELD           break the counts down by a field path of the profiles\n"
     "                       (applicant.hukou_local); repeatable\n"
     "  --as-of DATE         evaluation date (default: today)\n"
@@ -488,8 +491,8 @@ int run_test(const std::vector<std::string>& args) {
 }
 
 int run_diff(const std::vector<std::string>& args) {
-    auto a = parse_args(args, {"old", "new", "ruleset", "old-ruleset", "new-ruleset", "set", "population", "by", "as-of",
-                               "format", "out", "on-error"});
+    auto a = parse_args(args, {"old", "new", "ruleset", "old-ruleset", "new-ruleset", "set", "population", "entity", "by",
+                               "as-of", "format", "out", "on-error"});
     if (a.help) return std::cout << diff_usage, 0;
     if (!a.error.empty()) return usage_error(a.error, diff_usage);
     if (!a.positional.empty()) return usage_error("unexpected argument '" + a.positional.front() + "'", diff_usage);
@@ -550,16 +553,49 @@ int run_diff(const std::vector<std::string>& args) {
         if (!file) return std::cerr << "entitle: cannot read population " << path << "\n", 1;
     }
     std::istream& in = path == "-" ? std::cin : file;
-    bool interactive = isatty(2);
+    // CSV: the header row first; each row becomes a JSON line (same line numbers).
+    std::optional<entitle::csv_profiles> csv;
+    bool is_csv = path.size() > 4 && path.compare(path.size() - 4, 4, ".csv") == 0;
     std::size_t next_line = 1, rejected = 0;
-    std::string chunk, line;
+    std::string chunk, line, shown = path == "-" ? "<stdin>" : path;
+    if (is_csv) {
+        if (!a.one("entity")) return usage_error("a CSV population needs --entity", diff_usage);
+        if (!std::getline(in, line)) return std::cerr << shown << ": error: the CSV file is empty\n", 1;
+        csv.emplace(line, *a.one("entity"));
+        if (!csv->error().empty()) return std::cerr << shown << ":1: error[E715]: " << csv->error() << "\n", 1;
+        ++next_line;
+    }
+    // Progress on an interactive terminal: how much of the file is read.
+    bool interactive = isatty(2);
+    std::uintmax_t total = 0;
+    if (interactive && path != "-") {
+        std::error_code ec;
+        total = std::filesystem::file_size(path, ec);
+    }
+    std::uintmax_t read = 0;
     const std::size_t chunk_lines = 4096;
     while (in) {
         chunk.clear();
         std::size_t first = next_line;
-        for (std::size_t n = 0; n < chunk_lines && std::getline(in, line); ++n, ++next_line) chunk += line + "\n";
+        entitle::diagnostics bad_rows;
+        for (std::size_t n = 0; n < chunk_lines && std::getline(in, line); ++n, ++next_line) {
+            read += line.size() + 1;
+            if (!csv) {
+                chunk += line + "\n";
+                continue;
+            }
+            std::string problem;
+            auto json = csv->json(line, problem);
+            if (!json) {
+                bad_rows.error("E715", shown + ":" + std::to_string(next_line) + ": " + problem);
+                json = "";  // an empty line: skipped, but the numbering holds
+            }
+            chunk += *json + "\n";
+        }
         if (chunk.empty()) break;
-        auto problems = diff.add_lines(path == "-" ? "<stdin>" : path, chunk, first);
+        auto problems = diff.add_lines(shown, chunk, first);
+        diff.reject(bad_rows.error_count());
+        problems.append(bad_rows);
         if (problems.has_errors()) {
             std::cerr << entitle::render_text(problems, false);
             rejected += problems.error_count();
@@ -568,8 +604,13 @@ int run_diff(const std::vector<std::string>& args) {
                 return 1;
             }
         }
-        if (interactive)
-            std::cerr << "\r" << diff.report().profiles << " profiles compared" << std::flush;
+        if (interactive) {
+            int percent = total ? static_cast<int>(100 * std::min<std::uintmax_t>(read, total) / total) : 0;
+            std::string bar(static_cast<std::size_t>(percent / 5), '=');
+            std::cerr << "\r[" << bar << std::string(20 - bar.size(), ' ') << "] "
+                      << (total ? std::to_string(percent) + "% " : "") << diff.report().profiles << " profiles"
+                      << std::flush;
+        }
     }
     if (interactive) std::cerr << "\r\033[K";
     const auto& report = diff.report();

@@ -15,6 +15,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,8 @@ public:
     // problems of lines that did not load (each message says its line); those
     // lines are left out of the counts.
     diagnostics add_lines(const std::string& file_name, const std::string& text, std::size_t first_line);
+    // Lines the caller could not even turn into JSON (a CSV row), for the count.
+    void reject(std::size_t lines) { report_.rejected += lines; }
     const diff_report& report() const { return report_; }
 
 private:
@@ -75,6 +78,24 @@ private:
     diff_report report_;
     std::unique_ptr<decider> old_decider_, new_decider_;
     std::vector<std::size_t> old_column_, new_column_;  // column of each report service in each decider
+};
+
+// Profiles as CSV: a header row of field paths (`hukou_local`,
+// `applicant.birth_date`), then one profile per row. An empty cell is an
+// unknown fact; `null`, `true`, `false` are themselves; a cell that starts
+// with `[` or `{` is JSON (spells, lists of records); anything else is read
+// as the field's type reads text. Rows become JSON lines for add_lines.
+// Quoted cells may hold commas and doubled quotes, not line breaks.
+class csv_profiles {
+public:
+    csv_profiles(const std::string& header, std::string entity);
+    const std::string& error() const { return error_; }  // a problem with the header
+    // The row as a JSON profile, or nothing with `problem` set.
+    std::optional<std::string> json(const std::string& row, std::string& problem) const;
+
+private:
+    std::vector<std::vector<std::string>> paths_;
+    std::string entity_, error_;
 };
 
 std::string render_text(const diff_report& r);

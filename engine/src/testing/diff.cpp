@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <functional>
 #include <cstdio>
 #include <set>
 #include <sstream>
@@ -201,6 +202,107 @@ diagnostics population_diff::add_lines(const std::string& file_name, const std::
 
 namespace {
 
+// The cells of one CSV row (RFC 4180 quoting, without line breaks in cells).
+std::optional<std::vector<std::string>> csv_cells(const std::string& row, std::string& problem) {
+    std::vector<std::string> cells(1);
+    bool quoted = false;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        char c = row[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < row.size() && row[i + 1] == '"') cells.back() += '"', ++i;
+            else if (c == '"') quoted = false;
+            else cells.back() += c;
+        } else if (c == '"' && cells.back().empty()) {
+            quoted = true;
+        } else if (c == ',') {
+            cells.emplace_back();
+        } else if (c != '\r') {
+            cells.back() += c;
+        }
+    }
+    if (quoted) {
+        problem = "a quoted cell is not closed";
+        return std::nullopt;
+    }
+    return cells;
+}
+
+}  // namespace
+
+csv_profiles::csv_profiles(const std::string& header, std::string entity) : entity_(std::move(entity)) {
+    auto cells = csv_cells(header, error_);
+    if (!cells) return;
+    for (const auto& cell : *cells) {
+        std::vector<std::string> path;
+        std::size_t start = 0;
+        while (start <= cell.size()) {
+            std::size_t dot = cell.find('.', start);
+            if (dot == std::string::npos) dot = cell.size();
+            path.push_back(cell.substr(start, dot - start));
+            start = dot + 1;
+        }
+        for (const auto& step : path)
+            if (step.empty()) error_ = "the header names an empty field (" + cell + ")";
+        paths_.push_back(std::move(path));
+    }
+}
+
+std::optional<std::string> csv_profiles::json(const std::string& row, std::string& problem) const {
+    auto cells = csv_cells(row, problem);
+    if (!cells) return std::nullopt;
+    if (cells->size() != paths_.size()) {
+        problem = "the row has " + std::to_string(cells->size()) + " cells, the header " + std::to_string(paths_.size());
+        return std::nullopt;
+    }
+    // Nested objects, built as a tree of keys, written in the header's order.
+    struct tree {
+        std::vector<std::pair<std::string, tree>> children;
+        std::string value;  // JSON text, for a leaf
+    };
+    tree facts;
+    for (std::size_t i = 0; i < cells->size(); ++i) {
+        const std::string& cell = (*cells)[i];
+        if (cell.empty()) continue;  // unknown
+        tree* at = &facts;
+        for (const auto& step : paths_[i]) {
+            auto it = std::find_if(at->children.begin(), at->children.end(), [&](auto& c) { return c.first == step; });
+            if (it == at->children.end()) {
+                at->children.emplace_back(step, tree{});
+                it = at->children.end() - 1;
+            }
+            at = &it->second;
+        }
+        if (cell == "null" || cell == "true" || cell == "false" || cell[0] == '[' || cell[0] == '{') {
+            at->value = cell;
+        } else {
+            std::string quoted;
+            detail::append_json_string(quoted, cell);
+            at->value = quoted;
+        }
+    }
+    std::function<void(const tree&, std::string&)> write = [&](const tree& t, std::string& out) {
+        if (t.children.empty()) {
+            out += t.value.empty() ? "{}" : t.value;
+            return;
+        }
+        out += '{';
+        for (std::size_t i = 0; i < t.children.size(); ++i) {
+            if (i) out += ',';
+            detail::append_json_string(out, t.children[i].first);
+            out += ':';
+            write(t.children[i].second, out);
+        }
+        out += '}';
+    };
+    std::string out = "{\"entity\":";
+    detail::append_json_string(out, entity_);
+    out += ",\"facts\":";
+    write(facts, out);
+    return out + "}";
+}
+
+namespace {
+
 std::string thousands(std::size_t n) {
     std::string digits = std::to_string(n), out;
     for (std::size_t i = 0; i < digits.size(); ++i) {
@@ -265,7 +367,8 @@ std::string render_text(const diff_report& r) {
             if (!any) out << "\nexamples (old → new, and why):\n";
             any = true;
             for (const auto& x : it->second)
-                out << "  " << s.id << " " << kind << ": " << x.id << " (line " << x.line << "): "
+                out << "  " << s.id << " " << kind << ": " << x.id
+                    << (x.id.rfind("line ", 0) == 0 ? "" : " (line " + std::to_string(x.line) + ")") << ": "
                     << verdict_word(x.old_verdict) << (x.old_reason.empty() ? "" : " [" + x.old_reason + "]") << " → "
                     << verdict_word(x.new_verdict) << (x.new_reason.empty() ? "" : " [" + x.new_reason + "]") << "\n";
         }
