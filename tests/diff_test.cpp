@@ -4,6 +4,8 @@
 // right line numbers, and deterministic generation.
 #include "golden.hpp"
 
+#include "common/calendar.hpp"
+
 #include <entitle/entitle.hpp>
 
 #include <catch2/catch.hpp>
@@ -226,4 +228,89 @@ service s "s" for P
     REQUIRE(violations.cases.size() == 3);
     REQUIRE(violations.violations.size() == 1);
     CHECK_THAT(violations.violations[0], Catch::Contains("more pension takes the service away (eligible → not_eligible across 24 months)"));
+}
+
+TEST_CASE("eligible-from: eligible on that day, not the day before, for every persona", "[projection]") {
+    auto loaded = load_rule_files({"rules"});
+    std::map<std::string, compile_result> programs;
+    std::size_t dated = 0, never = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("examples/profiles")) {
+        auto text = std::make_shared<source_file>(entry.path().string(), testing::read_text(entry.path().string()));
+        std::string ruleset = profile_ruleset(*text);
+        auto it = programs.find(ruleset);
+        if (it == programs.end()) it = programs.emplace(ruleset, compile(loaded.files, {}, ruleset)).first;
+        REQUIRE(it->second.program);
+        const program& p = *it->second.program;
+        auto prof = p.load_profile(text);
+        REQUIRE(prof.value);
+        auto e = p.evaluate(*prof.value, {*prof.as_of, {}});
+        projection_options options;
+        options.horizon_days = 3 * 365;
+        auto projected = project(p, text, e, options);
+        for (const auto& sp : projected.services) {
+            INFO(entry.path().string() << " " << sp.service);
+            if (sp.outcome != verdict::not_eligible) {
+                CHECK_FALSE(sp.eligible_from);
+                continue;
+            }
+            CHECK_FALSE(sp.blocking.empty());
+            if (!sp.eligible_from) {
+                ++never;
+                CHECK(sp.never);
+                continue;
+            }
+            ++dated;
+            auto day = detail::days_from_civil(sp.eligible_from->year, sp.eligible_from->month, sp.eligible_from->day);
+            auto on = detail::civil_from_days(day), before = detail::civil_from_days(day - 1);
+            auto at = p.evaluate(*prof.value, {{on.year, on.month, on.day}, {sp.service}});
+            auto prior = p.evaluate(*prof.value, {{before.year, before.month, before.day}, {sp.service}});
+            CHECK(at.services.front().outcome == verdict::eligible);
+            CHECK(prior.services.front().outcome != verdict::eligible);
+        }
+    }
+    CHECK(dated >= 5);
+    CHECK(never >= 5);
+}
+
+TEST_CASE("eligible-from at the edges of the calendar, and never", "[projection]") {
+    auto p = compile({std::make_shared<source_file>("edges.rules", R"(ruleset edges
+entity P { since: spells "缴费"  born: date "出生日期"  local: bool "本地" }
+service month_end "m" for P
+  requires total(since) >= 1 month "缴费满一个月"
+service adult "a" for P
+  requires age(born) >= 18 "成年"
+service local_only "l" for P
+  requires local "本地户籍"
+)")});
+    REQUIRE(p.program);
+    auto run = [&](const std::string& facts, civil_date as_of) {
+        auto text = std::make_shared<source_file>("p.yaml", "entity: P\nfacts:\n" + facts);
+        auto prof = p.program->load_profile(text);
+        REQUIRE(prof.value);
+        return project(*p.program, text, p.program->evaluate(*prof.value, {as_of, {}}));
+    };
+    // A spell counts its days up to and including the as-of day: one month
+    // from 31 January (to 29 February, a leap year) is complete at the end of
+    // 28 February. Month-end arithmetic as in the calendar tests.
+    auto a = run("  since: [{from: 2024-01-31}]\n  born: 1990-01-01\n  local: false\n", {2024, 2, 15});
+    REQUIRE(a.services[0].eligible_from);
+    CHECK(to_string(*a.services[0].eligible_from) == "2024-02-28");
+    CHECK_THAT(a.services[0].blocking.front(), Catch::Contains("缴费满一个月 (0 months vs 1 month): met on 2024-02-28"));
+    // In a common year: the end of 27 February.
+    auto common = run("  since: [{from: 2023-01-31}]\n  born: 1990-01-01\n  local: false\n", {2023, 2, 15});
+    REQUIRE(common.services[0].eligible_from);
+    CHECK(to_string(*common.services[0].eligible_from) == "2023-02-27");
+    // Born on a leap day: 18 on 28 February of a common year.
+    auto b = run("  since: []\n  born: 2008-02-29\n  local: false\n", {2026, 1, 1});
+    REQUIRE(b.services[1].eligible_from);
+    CHECK(to_string(*b.services[1].eligible_from) == "2026-02-28");
+    REQUIRE_FALSE(b.services[1].nearest_changes.empty());
+    CHECK(b.services[1].nearest_changes.front().front() == "born = 2008-01-01");
+    // Time alone never makes a non-local local.
+    CHECK(b.services[2].never);
+    CHECK_THAT(b.services[2].blocking.front(), Catch::Contains("本地户籍: not met within the horizon"));
+    // Next questions: the fact most undetermined services need comes first.
+    auto c = run("  born: 2000-01-01\n", {2025, 1, 1});
+    REQUIRE_FALSE(c.next_questions.empty());
+    CHECK(c.services[0].next_questions == std::vector<std::string>{"since"});
 }

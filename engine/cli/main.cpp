@@ -51,7 +51,7 @@ constexpr const char* check_usage =
 
 constexpr const char* eval_usage =
     "usage: entitle eval --rules PATH --profile FILE [--as-of DATE] [--service ID]...\n"
-    "                    [--ruleset NAME] [--entity NAME] [--format text|json]\n"
+    "                    [--ruleset NAME] [--entity NAME] [--format text|json] [--project]\n"
     "\n"
     "Evaluates the profile in FILE (YAML or JSON) against the rules in PATH and\n"
     "prints, for every service of the profile's entity, eligible, not eligible\n"
@@ -67,6 +67,11 @@ constexpr const char* eval_usage =
     "                       (default: the profile's `ruleset:`, if it has one)\n"
     "  --entity NAME        the entity a bare profile describes\n"
     "  --format text|json   readable text (default) or JSON\n"
+    "  --project            also, for each service not eligible, the first day it\n"
+    "                       becomes eligible if nothing else changes (within 5 years)\n"
+    "                       and what holds it back, the nearest changes of facts\n"
+    "                       that would make it eligible; for each undetermined one,\n"
+    "                       the missing facts to ask first\n"
     "  -h, --help           show this help\n"
     "\n"
     "exit status: 0 evaluated, 1 errors in rules or profile, 2 usage error\n";
@@ -285,7 +290,7 @@ std::string today() {
 // eval and explain: load rules and profile, evaluate, print.
 int run_eval(const std::vector<std::string>& args, bool explain) {
     const char* usage = explain ? explain_usage : eval_usage;
-    auto a = parse_args(args, {"rules", "profile", "as-of", "service", "ruleset", "entity", "format"});
+    auto a = parse_args(args, {"rules", "profile", "as-of", "service", "ruleset", "entity", "format"}, {"project"});
     if (a.help) return std::cout << usage, 0;
     if (!a.error.empty()) return usage_error(a.error, usage);
     std::string format, error;
@@ -339,7 +344,10 @@ int run_eval(const std::vector<std::string>& args, bool explain) {
         for (const auto& s : result.services) found = found || s.id == id;
         if (!found) return usage_error("no service '" + id + "' for " + result.entity + " in ruleset " + result.ruleset, usage);
     }
-    std::cout << (format == "json" ? entitle::render_json(result) : entitle::render_text(result, explain));
+    std::optional<entitle::projection> projected;
+    if (a.flags.count("project")) projected = entitle::project(*compiled.program, source, result);
+    const entitle::projection* shown = projected ? &*projected : nullptr;
+    std::cout << (format == "json" ? entitle::render_json(result, shown) : entitle::render_text(result, explain, shown));
     // A conflict between exceptions is an error in the rules, found by evaluation.
     int status = 0;
     for (const auto& s : result.services)

@@ -164,6 +164,15 @@ contains eval-wrong-ruleset err "sh-liu-engineer.yaml:5:10: error[E709]: ruleset
 expect eval-national-in-city 0 -- "$entitle" eval --rules rules --ruleset prefecture --profile examples/profiles/li-household.yaml
 contains eval-national-in-city out "prefecture · Household"
 
+# eval --project: eligible-from dates, what holds them back, nearest changes, questions to ask.
+expect eval-project 0 -- "$entitle" eval --rules rules --profile examples/profiles/wang-newcomer.yaml --project
+golden eval-project out eval-wang-project.out
+contains eval-project out "→ eligible from 2025-11-06 if nothing else changes"
+expect eval-project-json 0 -- "$entitle" eval --rules rules --profile examples/profiles/wang-newcomer.yaml --project --format json
+contains eval-project-json out '"eligible_from":"2025-11-06","blocking":["在本市居住满半年 (3 months vs 6 months): met on 2025-11-06"],"nearest_changes":[["residence = 6 months"]]'
+contains eval-project-json out '"eligible_from":"never"'
+contains eval-project-json out '"next_questions":["metro_area","county_seat","hukou_metro_area","medical","medical_test","permits"],"horizon_days":1826'
+
 # entitle test: the shipped rules' tests pass with full coverage.
 expect test-help 0 -- "$entitle" test --help
 contains test-help out "usage: entitle test [--rules PATH]... [--junit FILE] [--coverage] [--fail-uncovered] PATH..."

@@ -226,7 +226,10 @@ compile_result compile(const std::vector<std::shared_ptr<const source_file>>& so
 // Readable text (Chinese titles, ✓ ✗ ? marks) and a stable JSON document:
 // {"ruleset","rules_hash","entity","as_of","services":[{"id","title","verdict","layer",
 // "failed","missing","citations","explanation":[...]}...]}.
-std::string render_text(const evaluation& e, bool explain = false);
-std::string render_json(const evaluation& e);
+struct projection;  // projection.hpp
+// With a projection (eval --project): eligible-from dates, what blocks them,
+// nearest changes and next questions, under each service.
+std::string render_text(const evaluation& e, bool explain = false, const projection* p = nullptr);
+std::string render_json(const evaluation& e, const projection* p = nullptr);
 
 }  // namespace entitle

@@ -8,3 +8,4 @@
 #include <entitle/testing.hpp>
 #include <entitle/diff.hpp>
 #include <entitle/boundaries.hpp>
+#include <entitle/projection.hpp>

@@ -69,6 +69,11 @@ public:
         out_ += text;
         return *this;
     }
+    // String values into the array already open.
+    json_writer& strings_inline(const std::vector<std::string>& list) {
+        for (const auto& s : list) value(s);
+        return *this;
+    }
     json_writer& null() {
         separate();
         out_ += "null";

@@ -1,6 +1,7 @@
 // Evaluations for people (text with Chinese titles and ✓ ✗ ? marks) and for
 // machines (a JSON document of stable shape, documented in engine.hpp).
 #include <entitle/engine.hpp>
+#include <entitle/projection.hpp>
 
 #include "common/json.hpp"
 
@@ -68,7 +69,38 @@ void json_explanation(detail::json_writer& w, const explanation& e) {
 
 }  // namespace
 
-std::string render_text(const evaluation& e, bool explain) {
+namespace {
+
+const service_projection* projection_of(const projection* p, const std::string& id) {
+    if (!p) return nullptr;
+    for (const auto& sp : p->services)
+        if (sp.service == id) return &sp;
+    return nullptr;
+}
+
+void projection_text(std::string& out, const service_projection& sp, int horizon_days) {
+    if (sp.outcome == verdict::not_eligible) {
+        if (sp.eligible_from) out += "    → eligible from " + to_string(*sp.eligible_from) + " if nothing else changes\n";
+        else
+            out += "    → not eligible within " + std::to_string(horizon_days / 365) +
+                   " years unless something else changes\n";
+        for (const auto& b : sp.blocking) out += "      held back by: " + b + "\n";
+        for (const auto& change : sp.nearest_changes) {
+            out += "      nearest change:";
+            for (std::size_t i = 0; i < change.size(); ++i) out += (i ? ", " : " ") + change[i];
+            out += "\n";
+        }
+    }
+    if (!sp.next_questions.empty()) {
+        out += "    ask first:";
+        for (std::size_t i = 0; i < sp.next_questions.size(); ++i) out += (i ? ", " : " ") + sp.next_questions[i];
+        out += "\n";
+    }
+}
+
+}  // namespace
+
+std::string render_text(const evaluation& e, bool explain, const projection* p) {
     std::string out = e.ruleset + " · " + e.entity + " · as of " + to_string(e.as_of) + "\n\n";
     for (const auto& s : e.services) {
         out += std::string(mark(s.outcome)) + " " + s.title + " (" + s.id + "): " + verdict_words(s.outcome);
@@ -111,11 +143,17 @@ std::string render_text(const evaluation& e, bool explain) {
             for (const auto& m : s.missing) out += " " + m;
             out += "\n";
         }
+        if (auto* sp = projection_of(p, s.id)) projection_text(out, *sp, p->horizon_days);
+    }
+    if (p && !p->next_questions.empty()) {
+        out += "\nnext questions (most needed first):";
+        for (std::size_t i = 0; i < p->next_questions.size(); ++i) out += (i ? ", " : " ") + p->next_questions[i];
+        out += "\n";
     }
     return out;
 }
 
-std::string render_json(const evaluation& e) {
+std::string render_json(const evaluation& e, const projection* p) {
     detail::json_writer w;
     w.begin_object().key("ruleset").value(e.ruleset).key("rules_hash").value(e.rules_hash);
     w.key("entity").value(e.entity).key("as_of").value(to_string(e.as_of));
@@ -140,6 +178,18 @@ std::string render_json(const evaluation& e) {
                 j.end_object();
             });
             w.array("explanation", s.conditions, json_explanation);
+            if (auto* sp = projection_of(p, s.id)) {
+                if (s.outcome == verdict::not_eligible) {
+                    w.key("eligible_from");
+                    if (sp->eligible_from) w.value(to_string(*sp->eligible_from));
+                    else w.value("never");
+                    w.strings("blocking", sp->blocking);
+                    w.key("nearest_changes").begin_array();
+                    for (const auto& change : sp->nearest_changes) w.begin_array(), w.strings_inline(change), w.end_array();
+                    w.end_array();
+                }
+                if (s.outcome == verdict::undetermined) w.strings("next_questions", sp->next_questions);
+            }
             if (!s.decided_by.empty()) w.key("decided_by").value(s.decided_by);
             if (!s.conflict.empty()) w.key("conflict").value(s.conflict);
             if (!s.exceptions.empty())
@@ -152,6 +202,10 @@ std::string render_json(const evaluation& e) {
             w.end_object();
         }
         w.end_array();
+    }
+    if (p) {
+        w.strings("next_questions", p->next_questions);
+        w.key("horizon_days").value(static_cast<long long>(p->horizon_days));
     }
     w.end_object();
     return w.str() + "\n";

@@ -3,67 +3,15 @@
 #include <entitle/boundaries.hpp>
 
 #include "common/calendar.hpp"
+#include "data/edit.hpp"
 
 #include <yaml-cpp/yaml.h>
 
-#include <cmath>
 #include <sstream>
 
 namespace entitle {
 
 namespace {
-
-std::string date_text(long long day) {
-    auto c = detail::civil_from_days(day);
-    return to_string(civil_date{c.year, c.month, c.day});
-}
-
-// The fact's value on one side of the threshold, as YAML, and how to show it.
-YAML::Node fact_value(const threshold& t, int side, long long today, std::string& shown) {
-    YAML::Node v;
-    auto whole = static_cast<long long>(std::llround(t.at));
-    switch (t.how) {
-        case threshold::lever::number: {
-            bool integral = std::fabs(t.at - std::round(t.at)) < 1e-9;
-            double x = integral ? static_cast<double>(whole + side) : t.at + 0.01 * side;
-            std::ostringstream s;
-            s << x;
-            shown = s.str();
-            v = x;
-            if (t.shown.find("months") != std::string::npos) shown += " months", v = shown;
-            return v;
-        }
-        case threshold::lever::date: shown = date_text(whole + side); return YAML::Node(shown);
-        case threshold::lever::age: {
-            // Born exactly `at` years ago today; a day later is just below, a day earlier just above.
-            long long born = detail::add_months(today, -12 * whole) - side;
-            shown = date_text(born);
-            return YAML::Node(shown);
-        }
-        case threshold::lever::months:
-        case threshold::lever::run: {
-            long long months = std::max(0LL, whole + side);
-            shown = std::to_string(months) + " months";
-            YAML::Node spells(YAML::NodeType::Sequence);
-            if (months > 0) {
-                YAML::Node spell;
-                spell["from"] = date_text(detail::add_months(today, -months));
-                spells.push_back(spell);
-            }
-            return spells;
-        }
-    }
-    return v;
-}
-
-// Flow style all the way down: the profile fits on the case's `profile:` line.
-void flow(YAML::Node n) {
-    if (n.IsMap() || n.IsSequence()) n.SetStyle(YAML::EmitterStyle::Flow);
-    if (n.IsMap())
-        for (auto it = n.begin(); it != n.end(); ++it) flow(it->second);
-    else if (n.IsSequence())
-        for (auto item : n) flow(item);
-}
 
 int rank(verdict v) { return v == verdict::eligible ? 2 : v == verdict::undetermined ? 1 : 0; }
 
@@ -84,8 +32,6 @@ boundary_report find_boundaries(const program& rules, const std::string& service
         out.diags = loaded.diags;
         return out;
     }
-    YAML::Node root = YAML::Load(base->text());
-    bool envelope = root.IsMap() && root["facts"];
     long long today = detail::days_from_civil(as_of.year, as_of.month, as_of.day);
     std::ostringstream tests;
     tests << "# Boundary cases of " << service << " (entitle boundaries), from " << base->name()
@@ -94,25 +40,10 @@ boundary_report find_boundaries(const program& rules, const std::string& service
     for (const auto& t : rules.thresholds(service, as_of)) {
         std::vector<verdict> seen;
         for (int side : {-1, 0, 1}) {
-            YAML::Node doc = YAML::Clone(root);
-            YAML::Node facts = envelope ? doc["facts"] : doc;
-            // Walk to the fact, making the records on the way; reset() rebinds without writing through.
-            YAML::Node at;
-            at.reset(facts);
-            for (std::size_t i = 0; i + 1 < t.path.size(); ++i) {
-                if (!at[t.path[i]] || !at[t.path[i]].IsMap()) at[t.path[i]] = YAML::Node(YAML::NodeType::Map);
-                YAML::Node next;
-                next.reset(at[t.path[i]]);
-                at.reset(next);
-            }
             boundary_case c;
             c.at = t;
             c.side = side < 0 ? "below" : side == 0 ? "at" : "above";
-            at[t.path.back()] = fact_value(t, side, today, c.value);
-            flow(doc);
-            YAML::Emitter e;
-            e << doc;
-            c.profile = e.c_str();
+            c.profile = data::with_fact(base->text(), t, side, today, c.value);
             auto text = std::make_shared<source_file>(base->name() + " (" + c.side + " " + t.shown + ")", c.profile);
             auto p = rules.load_profile(text);
             if (!p.value) {

@@ -4,6 +4,7 @@
 #include <entitle/diff.hpp>
 
 #include "common/json.hpp"
+#include "eval/reasons.hpp"
 #include "common/xml.hpp"
 
 #include <simdjson.h>
@@ -38,40 +39,6 @@ std::string field_text(simdjson::dom::element root, const std::string& path) {
     if (v.is_string()) return std::string(std::string_view(v.get_string().value_unsafe()));
     if (v.is_null()) return "(none)";
     return simdjson::minify(v);
-}
-
-// The innermost conditions that made `node` come out `want`, with the values
-// they saw: "近一年本市社保缴费满规定时间 (9 months vs 12 months)".
-void deciding(const explanation& node, truth want, std::vector<std::string>& out) {
-    std::vector<const explanation*> inner;
-    for (const auto& child : node.children)
-        if (child.outcome == want) inner.push_back(&child);
-    if (!inner.empty()) {
-        for (const auto* child : inner) deciding(*child, want, out);
-        return;
-    }
-    std::string seen = node.observed.empty() ? "" : " (" + node.observed + (node.expected.empty() ? "" : " vs " + node.expected) + ")";
-    out.push_back((node.label.empty() ? node.text : node.label) + seen);
-}
-
-// Why a service is not eligible: the conditions that failed, down to the
-// innermost, or the facts missing; an exception that decided, by name.
-std::string reason(const service_result& s) {
-    std::vector<std::string> items;
-    if (s.outcome == verdict::undetermined) {
-        items = s.missing;
-    } else if (s.outcome == verdict::not_eligible) {
-        if (!s.decided_by.empty()) items.push_back("exception " + s.decided_by);
-        else
-            for (const auto& c : s.conditions) {
-                bool failed = c.unless ? c.outcome == truth::yes : c.outcome == truth::no;
-                if (failed) deciding(c, c.outcome, items);
-            }
-        if (items.empty()) items = s.failed;
-    }
-    std::string out;
-    for (const auto& x : items) out += (out.empty() ? "" : "; ") + x;
-    return s.outcome == verdict::undetermined && !out.empty() ? "missing: " + out : out;
 }
 
 void count(change_counts& c, verdict before, verdict after, bool kinds_seen[4]) {
@@ -190,7 +157,7 @@ diagnostics population_diff::add_lines(const std::string& file_name, const std::
                     auto p = rules->load_profile(single);
                     if (!p.value) continue;
                     auto e = rules->evaluate(*p.value, {options_.as_of, {s.id}});
-                    if (!e.services.empty()) *verdict_reason = reason(e.services.front());
+                    if (!e.services.empty()) *verdict_reason = eval::reason(e.services.front());
                     if (s.title.empty() && !e.services.empty()) s.title = e.services.front().title;
                 }
                 examples.push_back(std::move(x));

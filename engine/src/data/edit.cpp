@@ -1,0 +1,90 @@
+// Setting one fact of a profile document (edit.hpp).
+#include "data/edit.hpp"
+
+#include "common/calendar.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <sstream>
+
+namespace entitle::data {
+
+namespace {
+
+std::string date_text(long long day) {
+    auto c = detail::civil_from_days(day);
+    return to_string(civil_date{c.year, c.month, c.day});
+}
+
+// The fact's value on one side of the threshold, as YAML, and how to show it.
+YAML::Node fact_value(const threshold& t, int side, long long today, std::string& shown) {
+    YAML::Node v;
+    auto whole = static_cast<long long>(std::llround(t.at));
+    switch (t.how) {
+        case threshold::lever::number: {
+            bool integral = std::fabs(t.at - std::round(t.at)) < 1e-9;
+            double x = integral ? static_cast<double>(whole + side) : t.at + 0.01 * side;
+            std::ostringstream s;
+            s << x;
+            shown = s.str();
+            v = x;
+            if (t.shown.find("months") != std::string::npos) shown += " months", v = shown;
+            return v;
+        }
+        case threshold::lever::date: shown = date_text(whole + side); return YAML::Node(shown);
+        case threshold::lever::age: {
+            // Born exactly `at` years ago today; a day later is just below, a day earlier just above.
+            long long born = detail::add_months(today, -12 * whole) - side;
+            shown = date_text(born);
+            return YAML::Node(shown);
+        }
+        case threshold::lever::months:
+        case threshold::lever::run: {
+            long long months = std::max(0LL, whole + side);
+            shown = std::to_string(months) + " months";
+            YAML::Node spells(YAML::NodeType::Sequence);
+            if (months > 0) {
+                YAML::Node spell;
+                spell["from"] = date_text(detail::add_months(today, -months));
+                spells.push_back(spell);
+            }
+            return spells;
+        }
+    }
+    return v;
+}
+
+// Flow style all the way down: the profile fits on the case's `profile:` line.
+void flow(YAML::Node n) {
+    if (n.IsMap() || n.IsSequence()) n.SetStyle(YAML::EmitterStyle::Flow);
+    if (n.IsMap())
+        for (auto it = n.begin(); it != n.end(); ++it) flow(it->second);
+    else if (n.IsSequence())
+        for (auto item : n) flow(item);
+}
+
+}  // namespace
+
+std::string with_fact(const std::string& profile_yaml, const threshold& t, int side, long long today,
+                      std::string& shown) {
+    YAML::Node doc = YAML::Load(profile_yaml);
+    bool envelope = doc.IsMap() && doc["facts"];
+    YAML::Node facts = envelope ? doc["facts"] : doc;
+    // Walk to the fact, making the records on the way; reset() rebinds without writing through.
+    YAML::Node at;
+    at.reset(facts);
+    for (std::size_t i = 0; i + 1 < t.path.size(); ++i) {
+        if (!at[t.path[i]] || !at[t.path[i]].IsMap()) at[t.path[i]] = YAML::Node(YAML::NodeType::Map);
+        YAML::Node next;
+        next.reset(at[t.path[i]]);
+        at.reset(next);
+    }
+    at[t.path.back()] = fact_value(t, side, today, shown);
+    flow(doc);
+    YAML::Emitter e;
+    e << doc;
+    return e.c_str();
+}
+
+}  // namespace entitle::data
