@@ -314,3 +314,70 @@ service local_only "l" for P
     REQUIRE_FALSE(c.next_questions.empty());
     CHECK(c.services[0].next_questions == std::vector<std::string>{"since"});
 }
+
+TEST_CASE("answering a next question with any value decides the services that only it left open", "[projection][ask]") {
+    auto loaded = load_rule_files({"rules"});
+    std::map<std::string, compile_result> programs;
+    std::size_t checked = 0;
+    // Answers of every form describe_fact can ask for.
+    auto candidates = [](const std::string& form) -> std::vector<std::string> {
+        if (form.find("true or false") != std::string::npos) return {"true", "false"};
+        if (form.find("one of:") != std::string::npos) {
+            std::vector<std::string> out;
+            std::istringstream words(form.substr(form.find("one of:") + 7));
+            for (std::string w; words >> w;) out.push_back(w.substr(0, w.find_first_of(";)")));
+            return out;
+        }
+        // Dated spells (a plain count answers `total` only, so it is a partial answer: not tried).
+        if (form.find("spells") != std::string::npos) return {"[]", "[{from: 2010-01-01}]", "[{from: 2025-08-01}]"};
+        if (form.find("a list") != std::string::npos) return {"[]"};  // none of them (items need their own fields)
+        if (form.find("a mapping of") != std::string::npos)
+            return form.find("null if there is none") != std::string::npos ? std::vector<std::string>{"null"}
+                                                                          : std::vector<std::string>{};
+        if (form.find("a date") != std::string::npos) return {"1950-01-01", "2010-06-15", "2025-08-31"};
+        if (form.find("whole number") != std::string::npos) return {"0", "3", "100"};
+        if (form.find("yuan") != std::string::npos || form.find("a number") != std::string::npos) return {"0", "20000", "900000"};
+        if (form.find("text") != std::string::npos) return {"A", "B"};
+        return {};
+    };
+    for (const auto& entry : std::filesystem::directory_iterator("examples/profiles")) {
+        std::string original = testing::read_text(entry.path().string());
+        auto text = std::make_shared<source_file>(entry.path().string(), original);
+        std::string ruleset = profile_ruleset(*text);
+        auto it = programs.find(ruleset);
+        if (it == programs.end()) it = programs.emplace(ruleset, compile(loaded.files, {}, ruleset)).first;
+        const program& p = *it->second.program;
+        auto prof = p.load_profile(text);
+        REQUIRE(prof.value);
+        auto e = p.evaluate(*prof.value, {*prof.as_of, {}});
+        projection_options options;
+        options.horizon_days = 0;
+        auto projected = project(p, text, e, options);
+        for (const auto& s : e.services) {
+            if (s.outcome != verdict::undetermined || s.missing.size() != 1) continue;
+            const std::string& question = s.missing.front();
+            if (question.rfind("parameter ", 0) == 0) continue;
+            // The question is proposed for this service.
+            auto sp = std::find_if(projected.services.begin(), projected.services.end(), [&](auto& x) { return x.service == s.id; });
+            REQUIRE(sp != projected.services.end());
+            CHECK(sp->next_questions == std::vector<std::string>{question});
+            std::string form = p.describe_fact(e.entity, question);
+            INFO(entry.path().string() << " " << s.id << " " << question << ": " << form);
+            REQUIRE_FALSE(form.empty());
+            auto answers = candidates(form);
+            REQUIRE_FALSE(answers.empty());
+            for (const auto& answer : answers) {
+                INFO("answer " << answer);
+                auto edited = with_answer(original, question, answer);
+                REQUIRE(edited);
+                auto answered = p.load_profile(std::make_shared<source_file>("answered.yaml", *edited));
+                INFO(render_text(answered.diags));
+                REQUIRE(answered.value);
+                auto after = p.evaluate(*answered.value, {*prof.as_of, {s.id}});
+                CHECK(after.services.front().outcome != verdict::undetermined);
+                ++checked;
+            }
+        }
+    }
+    CHECK(checked >= 10);
+}

@@ -173,6 +173,31 @@ contains eval-project-json out '"eligible_from":"2025-11-06","blocking":["在本
 contains eval-project-json out '"eligible_from":"never"'
 contains eval-project-json out '"next_questions":["metro_area","county_seat","hukou_metro_area","medical","medical_test","permits"],"horizon_days":1826'
 
+# entitle ask: an interview driven by a script, then through a real terminal.
+expect ask-help 0 -- "$entitle" ask --help
+contains ask-help out "usage: entitle ask --rules PATH --profile FILE"
+expect ask-script 0 -- "$entitle" ask --rules rules --profile examples/profiles/zhao-unknown.yaml --script tests/cli/ask/zhao.answers \
+  --out "$scratch/answered.yaml"
+golden ask-script out ask-zhao.out
+contains ask-script out "  county_seat (needed by 1 service) > sideways"
+contains ask-script out "cannot use that answer"
+expect ask-answered 0 -- "$entitle" eval --rules rules --profile "$scratch/answered.yaml" --service residence_permit
+contains ask-answered out "✓ 居住证申领 (residence_permit): eligible"
+if command -v tmux >/dev/null; then
+  session="entitle-ask-$$"
+  tmux new-session -d -s "$session" -x 160 -y 50 \
+    "$entitle ask --rules rules --profile examples/profiles/zhao-unknown.yaml; echo ASK-EXIT-\$?; sleep 5"
+  sleep 1; tmux send-keys -t "$session" 'employee' Enter
+  sleep 1; tmux send-keys -t "$session" 'quit' Enter
+  sleep 1; tmux capture-pane -t "$session" -p -S -200 >"$scratch/out"
+  tmux kill-session -t "$session" 2>/dev/null
+  contains ask-tty out "employment (needed by 5 services) > employee"
+  contains ask-tty out "✓ 居住证申领 (residence_permit): eligible"
+  contains ask-tty out "ASK-EXIT-0"
+else
+  echo "FAIL ask-tty: tmux is not installed"; failures=$((failures + 1))
+fi
+
 # entitle test: the shipped rules' tests pass with full coverage.
 expect test-help 0 -- "$entitle" test --help
 contains test-help out "usage: entitle test [--rules PATH]... [--junit FILE] [--coverage] [--fail-uncovered] PATH..."

@@ -207,6 +207,10 @@ public:
     // directly (a field, a birth date, a spell history), with parameters at
     // `as_of`. Empty when the service has none (or does not exist).
     virtual std::vector<threshold> thresholds(const std::string& service, const civil_date& as_of) const = 0;
+    // How to ask for a fact of an entity (a path as verdicts name missing
+    // facts: "applicant.pension", "children[2].birth_date"): its label and
+    // the form of an answer. Empty when the path names no field.
+    virtual std::string describe_fact(const std::string& entity, const std::string& path) const = 0;
     // A synthetic population, one JSON profile per call of `line`; mistakes
     // in the entity or the spec come back as diagnostics (nothing generated).
     virtual diagnostics generate(const generate_options& options,

@@ -42,6 +42,13 @@ struct projection {
     int horizon_days = 0;
 };
 
+// A profile document (YAML or JSON text) with the fact at `path` (as
+// verdicts name missing facts: "applicant.pension", "children[2].birth_date")
+// set to `answer` (YAML: `true`, `2020-01-01`, `owned`, `[{from: 2020-01-01}]`):
+// the document, in flow-style YAML; nothing when the path cannot be followed
+// or the answer is not YAML. Load it to check it against the schema.
+std::optional<std::string> with_answer(const std::string& profile, const std::string& path, const std::string& answer);
+
 // `e` is the evaluation of the profile in `text` at e.as_of.
 projection project(const program& rules, std::shared_ptr<const source_file> text, const evaluation& e,
                    const projection_options& options = {});

@@ -87,4 +87,53 @@ std::string with_fact(const std::string& profile_yaml, const threshold& t, int s
     return e.c_str();
 }
 
+std::optional<std::string> with_answer(const std::string& profile_yaml, const std::string& path, const std::string& answer) {
+    YAML::Node value;
+    try {
+        value = YAML::Load(answer);
+    } catch (const YAML::Exception&) {
+        return std::nullopt;
+    }
+    YAML::Node doc = YAML::Load(profile_yaml);
+    YAML::Node at;
+    at.reset(doc.IsMap() && doc["facts"] ? doc["facts"] : doc);
+    // Steps: names, each with an optional 1-based [index] into a list.
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t dot = path.find('.', start);
+        if (dot == std::string::npos) dot = path.size();
+        std::string step = path.substr(start, dot - start);
+        std::size_t index = 0;
+        if (auto bracket = step.find('['); bracket != std::string::npos) {
+            index = std::stoul(step.substr(bracket + 1));
+            step = step.substr(0, bracket);
+        }
+        bool last = dot == path.size();
+        if (!at.IsMap() && !at.IsNull()) return std::nullopt;
+        if (last && !index) {
+            at[step] = value;
+            break;
+        }
+        if (!at[step]) at[step] = YAML::Node(index ? YAML::NodeType::Sequence : YAML::NodeType::Map);
+        YAML::Node next;
+        next.reset(at[step]);
+        if (index) {
+            if (!next.IsSequence() || index > next.size()) return std::nullopt;
+            YAML::Node item;
+            item.reset(next[index - 1]);
+            next.reset(item);
+            if (last) {
+                next = value;
+                break;
+            }
+        }
+        at.reset(next);
+        start = dot + 1;
+    }
+    flow(doc);
+    YAML::Emitter e;
+    e << doc;
+    return std::string(e.c_str());
+}
+
 }  // namespace entitle::data

@@ -5,6 +5,7 @@
 
 #include <entitle/engine.hpp>
 
+#include <optional>
 #include <string>
 
 namespace entitle::data {
@@ -13,5 +14,11 @@ namespace entitle::data {
 // above (+1) it; `shown` says the value set ("5 months", "1981-09-02").
 std::string with_fact(const std::string& profile_yaml, const threshold& t, int side, long long today,
                       std::string& shown);
+
+// The profile with the fact at `path` (a missing fact's path, as verdicts
+// name them: "applicant.pension", "children[2].birth_date") set to `answer`
+// (YAML: `true`, `2020-01-01`, `[{from: 2020-01-01}]`, `owned`). Nothing when
+// the path cannot be followed or the answer is not YAML.
+std::optional<std::string> with_answer(const std::string& profile_yaml, const std::string& path, const std::string& answer);
 
 }  // namespace entitle::data

@@ -118,6 +118,52 @@ public:
         return out;
     }
 
+    std::string describe_fact(const std::string& entity, const std::string& path) const override {
+        const auto& schema = *data_.checked;
+        int record = record_of(entity);
+        const sema::field_info* f = nullptr;
+        bool item = false;  // the path names one item of a list
+        std::size_t start = 0;
+        while (record >= 0 && start <= path.size()) {
+            std::size_t dot = path.find('.', start);
+            if (dot == std::string::npos) dot = path.size();
+            std::string step = path.substr(start, dot - start);
+            bool indexed = step.find('[') != std::string::npos;
+            step = step.substr(0, step.find('['));
+            f = schema.records[static_cast<std::size_t>(record)].field(step);
+            if (!f) return {};
+            bool last = dot == path.size();
+            if (last) {
+                item = indexed;
+                break;
+            }
+            record = f->t.k == sema::kind::record ? f->t.ref : -1;
+            start = dot + 1;
+        }
+        if (!f || record < 0) return {};
+        std::string form;
+        const sema::type t = item ? f->t.element() : f->t;
+        if (t.list && t.k == sema::kind::record && t.ref == 0)
+            form = "spells: [{from: YYYY-MM-DD, to: YYYY-MM-DD}], no `to` while ongoing; or a count such as 36 months";
+        else if (t.list) form = "a list: [...]";
+        else if (t.k == sema::kind::boolean) form = "true or false";
+        else if (t.k == sema::kind::date) form = "a date, YYYY-MM-DD";
+        else if (t.k == sema::kind::duration) form = "a duration such as 6 months";
+        else if (t.k == sema::kind::money) form = "an amount in yuan";
+        else if (t.k == sema::kind::integer) form = "a whole number";
+        else if (t.k == sema::kind::decimal) form = "a number";
+        else if (t.k == sema::kind::enumeration) {
+            form = "one of:";
+            for (const auto& v : schema.enums[static_cast<std::size_t>(t.ref)].values) form += " " + v;
+        } else if (t.k == sema::kind::record) {
+            form = "a mapping of " + schema.records[static_cast<std::size_t>(t.ref)].name + " fields {...}";
+        } else {
+            form = "text";
+        }
+        if (f->optional && !item) form += "; null if there is none";
+        return (f->label.empty() ? f->name : f->label) + " (" + form + ")";
+    }
+
     diagnostics generate(const generate_options& options,
                          const std::function<void(const std::string&)>& line) const override {
         diagnostics diags;

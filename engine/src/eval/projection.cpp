@@ -159,4 +159,8 @@ projection project(const program& rules, std::shared_ptr<const source_file> text
     return out;
 }
 
+std::optional<std::string> with_answer(const std::string& profile, const std::string& path, const std::string& answer) {
+    return data::with_answer(profile, path, answer);
+}
+
 }  // namespace entitle
