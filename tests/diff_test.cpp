@@ -309,6 +309,23 @@ service local_only "l" for P
     // Time alone never makes a non-local local.
     CHECK(b.services[2].never);
     CHECK_THAT(b.services[2].blocking.front(), Catch::Contains("本地户籍: not met within the horizon"));
+    // A gap must age out of a "last 12 months" window: a month unpaid in April
+    // 2024 (spells to 31 March, again from 1 May) leaves the window that ends
+    // on D once the 12 months ending on D start on 1 May 2024: D = 30 April 2025.
+    auto window = compile({std::make_shared<source_file>("window.rules", R"(ruleset window
+entity P { pension: spells "缴费" }
+service s "s" for P
+  requires within(pension, 12 months) >= 12 months "近12个月连续缴费"
+)")});
+    REQUIRE(window.program);
+    auto gap_text = std::make_shared<source_file>(
+        "gap.yaml", "entity: P\nfacts:\n  pension: [{from: 2023-01-01, to: 2024-03-31}, {from: 2024-05-01}]\n");
+    auto gap_profile = window.program->load_profile(gap_text);
+    REQUIRE(gap_profile.value);
+    auto gap = project(*window.program, gap_text, window.program->evaluate(*gap_profile.value, {{2024, 9, 1}, {}}));
+    REQUIRE(gap.services[0].eligible_from);
+    CHECK(to_string(*gap.services[0].eligible_from) == "2025-04-30");
+    CHECK(gap.services[0].blocking.front() == "近12个月连续缴费 (10 months vs 12 months): met on 2025-04-30");
     // Next questions: the fact most undetermined services need comes first.
     auto c = run("  born: 2000-01-01\n", {2025, 1, 1});
     REQUIRE_FALSE(c.next_questions.empty());
@@ -380,4 +397,38 @@ TEST_CASE("answering a next question with any value decides the services that on
         }
     }
     CHECK(checked >= 10);
+}
+
+TEST_CASE("nearest changes name the facts to change, values of enums included, fewest first", "[projection]") {
+    auto loaded = load_rule_files({"rules"});
+    auto compiled = compile(loaded.files, {}, "national");
+    REQUIRE(compiled.program);
+    const program& p = *compiled.program;
+    auto text = std::make_shared<source_file>("examples/profiles/county-seat-family.yaml",
+                                              testing::read_text("examples/profiles/county-seat-family.yaml"));
+    auto prof = p.load_profile(text);
+    REQUIRE(prof.value);
+    auto e = p.evaluate(*prof.value, {*prof.as_of, {"renter_equal_services"}});
+    auto projected = project(p, text, e);
+    REQUIRE(projected.services.size() == 1);
+    const auto& sp = projected.services.front();
+    CHECK(sp.never);
+    REQUIRE_FALSE(sp.nearest_changes.empty());
+    // A registered rental instead of the family's other housing, and a permit or local hukou.
+    CHECK(sp.nearest_changes.front() == std::vector<std::string>{"housing.kind = registered_rental", "applicant.hukou_local = true"});
+    for (const auto& change : sp.nearest_changes) {
+        // Each change does make the service eligible.
+        std::string yaml = text->text();
+        for (const auto& fact : change) {
+            auto eq = fact.find(" = ");
+            auto edited = with_answer(yaml, fact.substr(0, eq), fact.substr(eq + 3));
+            REQUIRE(edited);
+            yaml = *edited;
+        }
+        // Spell-valued changes are written as months; only enum and bool ones are replayed here.
+        if (yaml.find("months") != std::string::npos) continue;
+        auto changed = p.load_profile(std::make_shared<source_file>("changed.yaml", yaml));
+        REQUIRE(changed.value);
+        CHECK(p.evaluate(*changed.value, {*prof.as_of, {"renter_equal_services"}}).services.front().outcome == verdict::eligible);
+    }
 }

@@ -176,13 +176,14 @@ struct generate_options {
 // across it (program::thresholds): `residence_run >= 6 months` is the run of
 // the spells at `residence`; `age(birth_date) >= 16` the date at birth_date.
 struct threshold {
-    enum class lever { number, date, age, months, run };  // how the fact is set
+    enum class lever { number, date, age, months, run, value };  // how the fact is set
     std::string label, text;         // the condition
     std::vector<std::string> path;   // the fact, from the subject ("applicant", "residence")
     lever how = lever::number;
     double at = 0;                   // number; date: day number; age: years; months, run: months
     int direction = 0;               // +1: more of the fact helps (>=, >), -1: less helps, 0: neither
     std::string shown;               // the threshold as written ("6 months", "2000-12-31")
+    std::vector<std::string> values; // lever::value: the values of a bool or enum fact that satisfy it
 };
 
 class program {

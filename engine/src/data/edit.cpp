@@ -39,6 +39,9 @@ YAML::Node fact_value(const threshold& t, int side, long long today, std::string
             shown = date_text(born);
             return YAML::Node(shown);
         }
+        case threshold::lever::value:  // the first value that satisfies the condition
+            shown = t.values.empty() ? std::string("~") : t.values.front();
+            return YAML::Load(shown);
         case threshold::lever::months:
         case threshold::lever::run: {
             long long months = std::max(0LL, whole + side);

@@ -113,7 +113,7 @@ public:
         for (const auto& s : data_.services) {
             if (s.id != service) continue;
             place subject{{}, s.record};
-            for (const auto& c : s.clauses) find_thresholds(c.node, "", subject, params, out);
+            for (const auto& c : s.clauses) find_thresholds(c.node, "", subject, params, out, c.unless);
         }
         return out;
     }
@@ -320,8 +320,9 @@ private:
         }
     }
 
+    // `negated`: the condition must be false for the service (under `not`, or an `unless`).
     void find_thresholds(std::uint32_t n, const std::string& label, const place& subject, const std::vector<value>& params,
-                         std::vector<threshold>& out) const {
+                         std::vector<threshold>& out, bool negated = false) const {
         const compiled::node& x = data_.nodes[n];
         std::string here = x.label >= 0 ? data_.labels[static_cast<std::size_t>(x.label)] : label;
         auto constant = [&](std::uint32_t m) -> std::optional<value> {
@@ -341,14 +342,60 @@ private:
             t.shown = formatter.format(k);
             out.push_back(std::move(t));
         };
+        // A bool or enum fact and the values of it that satisfy the condition.
+        auto choice = [&](std::uint32_t fact, const std::vector<std::string>& satisfying) {
+            const compiled::node& y = data_.nodes[fact];
+            if (y.code != op::subject_field && y.code != op::field) return;
+            auto p = record_place(fact, subject);
+            if (!p || satisfying.empty()) return;
+            threshold t;
+            t.path = p->path;
+            t.how = threshold::lever::value;
+            t.values = satisfying;
+            t.label = here;
+            t.text = text_of(x);
+            t.shown = satisfying.front();
+            out.push_back(std::move(t));
+        };
+        auto enum_values = [&](const value& k) -> const std::vector<std::string>* {
+            return k.kind == vk::enumeration && k.type >= 0 ? &data_.checked->enums[static_cast<std::size_t>(k.type)].values
+                                                            : nullptr;
+        };
         switch (x.code) {
             case op::and_: case op::or_: case op::all_group: case op::any_group:
                 for (std::uint32_t i = 0; i < x.arg_count; ++i)
-                    find_thresholds(data_.args[x.first_arg + i], here, subject, params, out);
+                    find_thresholds(data_.args[x.first_arg + i], here, subject, params, out, negated);
                 return;
-            case op::not_: find_thresholds(x.a, here, subject, params, out); return;
+            case op::not_: find_thresholds(x.a, here, subject, params, out, !negated); return;
+            case op::subject_field: case op::field: choice(n, {negated ? "false" : "true"}); return;
+            case op::in_set: {
+                std::vector<std::string> members, all;
+                for (std::uint32_t i = 0; i < x.arg_count; ++i) {
+                    auto k = constant(data_.args[x.first_arg + i]);
+                    auto* names = k ? enum_values(*k) : nullptr;
+                    if (!names) return;
+                    all = *names;
+                    members.push_back((*names)[static_cast<std::size_t>(k->i)]);
+                }
+                bool want_in = !negated != x.flag;  // `in` (or `not in` under a negation)
+                std::vector<std::string> satisfying;
+                for (const auto& v : all)
+                    if ((std::find(members.begin(), members.end(), v) != members.end()) == want_in) satisfying.push_back(v);
+                choice(x.a, satisfying);
+                return;
+            }
             case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge: {
+                if (auto k = constant(x.b); k && enum_values(*k) && (x.code == op::eq || x.code == op::ne)) {
+                    const auto& names = *enum_values(*k);
+                    bool want_equal = (x.code == op::eq) != negated;
+                    std::vector<std::string> satisfying;
+                    for (std::size_t v = 0; v < names.size(); ++v)
+                        if ((static_cast<std::int64_t>(v) == k->i) == want_equal) satisfying.push_back(names[v]);
+                    choice(x.a, satisfying);
+                    return;
+                }
                 int up = x.code == op::ge || x.code == op::gt ? 1 : x.code == op::le || x.code == op::lt ? -1 : 0;
+                if (negated) up = -up;
                 if (auto k = constant(x.b)) add(x.a, *k, up);
                 else if (auto k2 = constant(x.a)) add(x.b, *k2, -up);
                 return;

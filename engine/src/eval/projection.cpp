@@ -133,9 +133,21 @@ projection project(const program& rules, std::shared_ptr<const source_file> text
             const auto& t = thresholds[i];
             bool found = false;
             std::string yaml, shown;
-            for (int side : sides(t)) {
-                yaml = data::with_fact(text->text(), t, side, today, shown);
-                if ((found = eligible_with(yaml))) break;
+            if (t.how == threshold::lever::value) {
+                // A bool or enum fact: each value that satisfies the condition.
+                for (const auto& v : t.values) {
+                    auto edited = data::with_answer(text->text(), fact_name(t), v);
+                    if (!edited) continue;
+                    yaml = *edited;
+                    shown = v;
+                    if ((found = eligible_with(yaml))) break;
+                }
+                if (yaml.empty()) continue;
+            } else {
+                for (int side : sides(t)) {
+                    yaml = data::with_fact(text->text(), t, side, today, shown);
+                    if ((found = eligible_with(yaml))) break;
+                }
             }
             if (found) {
                 if (sp.nearest_changes.size() < options.max_changes) sp.nearest_changes.push_back({fact_name(t) + " = " + shown});
