@@ -432,3 +432,34 @@ TEST_CASE("nearest changes name the facts to change, values of enums included, f
         CHECK(p.evaluate(*changed.value, {*prof.as_of, {"renter_equal_services"}}).services.front().outcome == verdict::eligible);
     }
 }
+
+TEST_CASE("every persona's projection matches its golden file", "[projection][golden]") {
+    // Eligible-from, what blocks it, nearest changes and next questions, in
+    // the JSON of `entitle eval --project` (three years ahead, to keep the
+    // suite fast; the CLI looks five years ahead).
+    auto loaded = load_rule_files({"rules"});
+    std::map<std::string, compile_result> programs;
+    std::vector<std::filesystem::path> paths;
+    for (const auto& entry : std::filesystem::directory_iterator("examples/profiles")) paths.push_back(entry.path());
+    std::sort(paths.begin(), paths.end());
+    for (const auto& path : paths) {
+        INFO(path.string());
+        auto text = std::make_shared<source_file>(path.generic_string(), testing::read_text(path));
+        std::string ruleset = profile_ruleset(*text);
+        auto it = programs.find(ruleset);
+        if (it == programs.end()) it = programs.emplace(ruleset, compile(loaded.files, {}, ruleset)).first;
+        const program& p = *it->second.program;
+        auto prof = p.load_profile(text);
+        REQUIRE(prof.value);
+        auto e = p.evaluate(*prof.value, {*prof.as_of, {}});
+        projection_options options;
+        options.horizon_days = 3 * 365;
+        auto projected = project(p, text, e, options);
+        e.rules_hash = "<rules hash>";
+        std::string shown = render_text(e, false, &projected) + "\n" + render_json(e, &projected);
+        auto golden = std::filesystem::path("tests/projection") / (path.stem().string() + ".golden");
+        auto mismatch = testing::golden_mismatch(golden, shown);
+        CHECK_FALSE(mismatch);
+        if (mismatch) CHECK(*mismatch == shown);
+    }
+}
