@@ -674,7 +674,10 @@ std::unique_ptr<decider> compiled_program::make_decider(const civil_date& as_of,
 bool override_parameters(const sema::program_data& program, int ruleset, const check_options& options,
                          data::parameter_store& store, diagnostics& diags) {
     bool ok = true;
-    for (const auto& [name, text] : options.parameters) {
+    for (const auto& setting : options.parameters) {
+        // Named, not bound: lambdas may not capture structured bindings before C++20 (clang).
+        const std::string& name = setting.first;
+        const std::string& text = setting.second;
         auto it = std::find_if(program.params.begin(), program.params.end(), [&](auto& p) { return p.name == name; });
         if (it == program.params.end()) {
             std::vector<std::string> names;
