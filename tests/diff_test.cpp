@@ -463,3 +463,29 @@ TEST_CASE("every persona's projection matches its golden file", "[projection][go
         if (mismatch) CHECK(*mismatch == shown);
     }
 }
+
+TEST_CASE("a nearest change can be a number inside a computed comparison: income below the line per head", "[projection]") {
+    auto loaded = load_rule_files({"rules"});
+    auto compiled = compile(loaded.files, {}, "shanghai");
+    REQUIRE(compiled.program);
+    const program& p = *compiled.program;
+    std::string original = testing::read_text("examples/profiles/sh-ma-family.yaml");
+    auto text = std::make_shared<source_file>("examples/profiles/sh-ma-family.yaml", original);
+    auto prof = p.load_profile(text);
+    REQUIRE(prof.value);
+    auto e = p.evaluate(*prof.value, {*prof.as_of, {"housing_guarantee"}});
+    auto projected = project(p, text, e);
+    const auto& changes = projected.services.front().nearest_changes;
+    // 260,000 yuan for four is 65,000 a head; the line is 36,000: at most 143,999 for four.
+    REQUIRE_FALSE(changes.empty());
+    CHECK(changes.front() == std::vector<std::string>{"annual_income = 143999"});
+    auto verdict_with = [&](const std::string& income) {
+        auto edited = with_answer(original, "annual_income", income);
+        REQUIRE(edited);
+        auto changed = p.load_profile(std::make_shared<source_file>("changed.yaml", *edited));
+        REQUIRE(changed.value);
+        return p.evaluate(*changed.value, {*prof.as_of, {"housing_guarantee"}}).services.front().outcome;
+    };
+    CHECK(verdict_with("143999") == verdict::eligible);
+    CHECK(verdict_with("144000") == verdict::not_eligible);
+}

@@ -176,7 +176,9 @@ struct generate_options {
 // across it (program::thresholds): `residence_run >= 6 months` is the run of
 // the spells at `residence`; `age(birth_date) >= 16` the date at birth_date.
 struct threshold {
-    enum class lever { number, date, age, months, run, value };  // how the fact is set
+    // How the fact is set. search: a number inside a computed comparison
+    // (`annual_income / members < 36000 yuan`): the value is searched for.
+    enum class lever { number, date, age, months, run, value, search };
     std::string label, text;         // the condition
     std::vector<std::string> path;   // the fact, from the subject ("applicant", "residence")
     lever how = lever::number;

@@ -39,6 +39,9 @@ YAML::Node fact_value(const threshold& t, int side, long long today, std::string
             shown = date_text(born);
             return YAML::Node(shown);
         }
+        case threshold::lever::search:  // searched for by the caller: nothing to set here
+            shown = "~";
+            return YAML::Node();
         case threshold::lever::value:  // the first value that satisfies the condition
             shown = t.values.empty() ? std::string("~") : t.values.front();
             return YAML::Load(shown);
@@ -88,6 +91,23 @@ std::string with_fact(const std::string& profile_yaml, const threshold& t, int s
     YAML::Emitter e;
     e << doc;
     return e.c_str();
+}
+
+std::optional<double> number_at(const std::string& profile_yaml, const std::vector<std::string>& path) {
+    YAML::Node doc = YAML::Load(profile_yaml);
+    YAML::Node at;
+    at.reset(doc.IsMap() && doc["facts"] ? doc["facts"] : doc);
+    for (const auto& step : path) {
+        if (!at.IsMap() || !at[step]) return std::nullopt;
+        YAML::Node next;
+        next.reset(at[step]);
+        at.reset(next);
+    }
+    try {
+        return at.IsScalar() ? std::optional<double>(at.as<double>()) : std::nullopt;
+    } catch (const YAML::Exception&) {
+        return std::nullopt;
+    }
 }
 
 std::optional<std::string> with_answer(const std::string& profile_yaml, const std::string& path, const std::string& answer) {

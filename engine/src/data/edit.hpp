@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace entitle::data {
 
@@ -20,5 +21,8 @@ std::string with_fact(const std::string& profile_yaml, const threshold& t, int s
 // (YAML: `true`, `2020-01-01`, `[{from: 2020-01-01}]`, `owned`). Nothing when
 // the path cannot be followed or the answer is not YAML.
 std::optional<std::string> with_answer(const std::string& profile_yaml, const std::string& path, const std::string& answer);
+
+// The number at a fact's path in a profile document (nothing when it is absent or not a number).
+std::optional<double> number_at(const std::string& profile_yaml, const std::vector<std::string>& path);
 
 }  // namespace entitle::data

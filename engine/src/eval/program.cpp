@@ -320,6 +320,41 @@ private:
         }
     }
 
+    // The numeric facts an expression reads (through arithmetic and calls), as search levers.
+    void numbers_in(std::uint32_t n, const place& subject, const std::string& label, const std::string& text,
+                    std::vector<threshold>& out) const {
+        const compiled::node& x = data_.nodes[n];
+        if (x.code == op::subject_field || x.code == op::field) {
+            auto p = record_place(n, subject);
+            auto parent = x.code == op::subject_field ? std::optional<place>(subject) : record_place(x.a, subject);
+            if (!p || !parent || parent->record < 0) return;
+            const auto& f = data_.checked->records[static_cast<std::size_t>(parent->record)]
+                                .fields[x.code == op::subject_field ? x.a : x.b];
+            bool numeric = !f.t.list && (f.t.k == sema::kind::integer || f.t.k == sema::kind::money ||
+                                         f.t.k == sema::kind::decimal);
+            bool seen = std::any_of(out.begin(), out.end(), [&](auto& t) { return t.path == p->path && t.how == threshold::lever::search; });
+            if (!numeric || seen) return;
+            threshold t;
+            t.path = p->path;
+            t.how = threshold::lever::search;
+            t.label = label;
+            t.text = text;
+            out.push_back(std::move(t));
+            return;
+        }
+        switch (x.code) {
+            case op::add: case op::sub: case op::mul: case op::div: case op::neg:
+            case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge:
+                numbers_in(x.a, subject, label, text, out);
+                if (x.code != op::neg) numbers_in(x.b, subject, label, text, out);
+                return;
+            case op::min_of: case op::max_of: case op::floor_of: case op::round_of:
+                for (std::uint32_t i = 0; i < x.arg_count; ++i) numbers_in(data_.args[x.first_arg + i], subject, label, text, out);
+                return;
+            default: return;
+        }
+    }
+
     // `negated`: the condition must be false for the service (under `not`, or an `unless`).
     void find_thresholds(std::uint32_t n, const std::string& label, const place& subject, const std::vector<value>& params,
                          std::vector<threshold>& out, bool negated = false) const {
@@ -396,8 +431,11 @@ private:
                 }
                 int up = x.code == op::ge || x.code == op::gt ? 1 : x.code == op::le || x.code == op::lt ? -1 : 0;
                 if (negated) up = -up;
+                std::size_t before = out.size();
                 if (auto k = constant(x.b)) add(x.a, *k, up);
                 else if (auto k2 = constant(x.a)) add(x.b, *k2, -up);
+                // No single fact to set: the numbers the comparison computes with, to search.
+                if (out.size() == before) numbers_in(n, subject, here, text_of(x), out);
                 return;
             }
             case op::between: {

@@ -7,6 +7,8 @@
 #include "eval/reasons.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <sstream>
 #include <functional>
 #include <map>
 
@@ -133,7 +135,46 @@ projection project(const program& rules, std::shared_ptr<const source_file> text
             const auto& t = thresholds[i];
             bool found = false;
             std::string yaml, shown;
-            if (t.how == threshold::lever::value) {
+            if (t.how == threshold::lever::search) {
+                // A number a computed comparison reads: the value nearest today's that makes the
+                // service eligible, between today's and 0 or a large multiple (bisection).
+                auto now = data::number_at(text->text(), t.path);
+                if (!now) continue;
+                bool whole = std::fabs(*now - std::round(*now)) < 1e-9;
+                auto set = [&](double v) {
+                    std::ostringstream s;
+                    s.precision(15);
+                    s << (whole ? std::round(v) : v);
+                    return std::pair{data::with_answer(text->text(), fact_name(t), s.str()), s.str()};
+                };
+                for (double far : {0.0, std::max(*now * 10, *now + 1e6)}) {
+                    auto [edge, edge_text] = set(far);
+                    if (!edge || !eligible_with(*edge)) continue;
+                    double bad = *now, good = far;
+                    for (int i = 0; i < 60 && std::fabs(good - bad) > (whole ? 1.0 : 1e-6); ++i) {
+                        double mid = (bad + good) / 2;
+                        auto [y, ignored] = set(mid);
+                        (void)ignored;
+                        if (y && eligible_with(*y)) good = mid;
+                        else bad = mid;
+                    }
+                    // The eligible value nearest today's: for whole numbers, the integer on today's side first.
+                    std::vector<double> tries = {good};
+                    if (whole) tries = good < bad ? std::vector<double>{std::ceil(good), std::floor(good)}
+                                                  : std::vector<double>{std::floor(good), std::ceil(good)};
+                    for (double v : tries) {
+                        auto [best, best_text] = set(v);
+                        if (best && eligible_with(*best)) {
+                            yaml = *best;
+                            shown = best_text;
+                            found = true;
+                            break;
+                        }
+                    }
+                    if (found) break;
+                }
+                if (!found) continue;
+            } else if (t.how == threshold::lever::value) {
                 // A bool or enum fact: each value that satisfies the condition.
                 for (const auto& v : t.values) {
                     auto edited = data::with_answer(text->text(), fact_name(t), v);

@@ -38,7 +38,7 @@ boundary_report find_boundaries(const program& rules, const std::string& service
           << ": each threshold's fact set just below, at and just above it.\n"
           << "# The verdicts are what the rules say today: review each before keeping it as a test.\n";
     for (const auto& t : rules.thresholds(service, as_of)) {
-        if (t.how == threshold::lever::value) continue;  // a choice of values, not a threshold
+        if (t.how == threshold::lever::value || t.how == threshold::lever::search) continue;  // no threshold on the fact itself
         std::vector<verdict> seen;
         for (int side : {-1, 0, 1}) {
             boundary_case c;
