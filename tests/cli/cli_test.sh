@@ -169,7 +169,7 @@ expect eval-project 0 -- "$entitle" eval --rules rules --profile examples/profil
 golden eval-project out eval-wang-project.out
 contains eval-project out "→ eligible from 2025-11-06 if nothing else changes"
 expect eval-project-json 0 -- "$entitle" eval --rules rules --profile examples/profiles/wang-newcomer.yaml --project --format json
-contains eval-project-json out '"eligible_from":"2025-11-06","blocking":["在本市居住满半年 (3 months vs 6 months): met on 2025-11-06"],"nearest_changes":[["residence = 6 months"]]'
+contains eval-project-json out '"eligible_from":"2025-11-06","blocking":["在本市居住满半年 (3 months vs 6 months): met on 2025-11-06"],"nearest_changes":[["residence = 6 months"]],"nearest_change_conditions":[["在本市居住满半年"]]'
 contains eval-project-json out '"eligible_from":"never"'
 contains eval-project-json out '"next_questions":["metro_area","county_seat","hukou_metro_area","medical","medical_test","permits"],"horizon_days":1826'
 

@@ -33,6 +33,7 @@ struct service_projection {
     bool never = false;                       // not eligible through the horizon if nothing else changes
     std::vector<std::string> blocking;        // conditions holding it back, and when each is met
     std::vector<std::vector<std::string>> nearest_changes;  // each: facts changed ("residence = 6 months")
+    std::vector<std::vector<std::string>> nearest_change_conditions;  // the condition each fact change meets
     std::vector<std::string> next_questions;  // undetermined: its missing facts, most needed first
 };
 

@@ -121,6 +121,7 @@ projection project(const program& rules, std::shared_ptr<const source_file> text
             auto r = rules.evaluate(*edited.value, {e.as_of, {s.id}});
             return !r.services.empty() && r.services.front().outcome == verdict::eligible;
         };
+        auto condition_name = [](const threshold& t) { return t.label.empty() ? t.text : t.label; };
         auto fact_name = [](const threshold& t) {
             std::string f;
             for (const auto& step : t.path) f += (f.empty() ? "" : ".") + step;
@@ -191,7 +192,10 @@ projection project(const program& rules, std::shared_ptr<const source_file> text
                 }
             }
             if (found) {
-                if (sp.nearest_changes.size() < options.max_changes) sp.nearest_changes.push_back({fact_name(t) + " = " + shown});
+                if (sp.nearest_changes.size() < options.max_changes) {
+                    sp.nearest_changes.push_back({fact_name(t) + " = " + shown});
+                    sp.nearest_change_conditions.push_back({condition_name(t)});
+                }
             } else {
                 singles.emplace_back(static_cast<int>(i), yaml);
             }
@@ -205,7 +209,10 @@ projection project(const program& rules, std::shared_ptr<const source_file> text
                 data::with_fact(text->text(), ta, sides(ta).back(), today, shown_a);
                 std::string yaml = data::with_fact(singles[a].second, tb, sides(tb).back(), today, shown_b);
                 if (eligible_with(yaml))
+                {
                     sp.nearest_changes.push_back({fact_name(ta) + " = " + shown_a, fact_name(tb) + " = " + shown_b});
+                    sp.nearest_change_conditions.push_back({condition_name(ta), condition_name(tb)});
+                }
             }
         out.services.push_back(std::move(sp));
     }

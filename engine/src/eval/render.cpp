@@ -85,9 +85,14 @@ void projection_text(std::string& out, const service_projection& sp, int horizon
             out += "    → not eligible within " + std::to_string(horizon_days / 365) +
                    " years unless something else changes\n";
         for (const auto& b : sp.blocking) out += "      held back by: " + b + "\n";
-        for (const auto& change : sp.nearest_changes) {
+        for (std::size_t c = 0; c < sp.nearest_changes.size(); ++c) {
+            const auto& change = sp.nearest_changes[c];
             out += "      nearest change:";
-            for (std::size_t i = 0; i < change.size(); ++i) out += (i ? ", " : " ") + change[i];
+            for (std::size_t i = 0; i < change.size(); ++i) {
+                out += (i ? ", " : " ") + change[i];
+                if (c < sp.nearest_change_conditions.size() && i < sp.nearest_change_conditions[c].size())
+                    out += " [" + sp.nearest_change_conditions[c][i] + "]";
+            }
             out += "\n";
         }
     }
@@ -186,6 +191,9 @@ std::string render_json(const evaluation& e, const projection* p) {
                     w.strings("blocking", sp->blocking);
                     w.key("nearest_changes").begin_array();
                     for (const auto& change : sp->nearest_changes) w.begin_array(), w.strings_inline(change), w.end_array();
+                    w.end_array();
+                    w.key("nearest_change_conditions").begin_array();
+                    for (const auto& meets : sp->nearest_change_conditions) w.begin_array(), w.strings_inline(meets), w.end_array();
                     w.end_array();
                 }
                 if (s.outcome == verdict::undetermined) w.strings("next_questions", sp->next_questions);
