@@ -120,7 +120,8 @@ constexpr const char* diff_usage =
     "Memory stays flat however large the population.\n"
     "\n"
     "options:\n"
-    "  --old PATH           the rules before (files or folders; several allowed)\n"
+    "  --old PATH           the rules before (files or folders; several allowed;\n"
+    "                       REV:PATH reads them at a git revision, e.g. HEAD~1:rules)\n"
     "  --new PATH           the rules after (default: the same as --old)\n"
     "  --ruleset NAME       the ruleset to evaluate on both sides (when a side has several)\n"
     "  --old-ruleset NAME   ... on the old side only; --new-ruleset on the new side\n"
@@ -521,6 +522,51 @@ int run_test(const std::vector<std::string>& args) {
     return status;
 }
 
+// The output of a shell command, or nothing when it fails.
+std::optional<std::string> command_output(const std::string& command) {
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return std::nullopt;
+    std::string out;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+    return pclose(pipe) == 0 ? std::optional<std::string>(out) : std::nullopt;
+}
+
+std::string shell_quoted(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// `REV:PATH` (`HEAD~1:rules`): the rules files under PATH as they were at a
+// git revision, read with git. False when `spec` is not of that form (or is a
+// file that exists); `error` says why a revision could not be read.
+bool rules_at_revision(const std::string& spec, entitle::loaded_sources& out, std::string& error) {
+    auto colon = spec.find(':');
+    std::error_code ec;
+    if (colon == std::string::npos || colon == 0 || std::filesystem::exists(spec, ec)) return false;
+    std::string rev = spec.substr(0, colon), path = spec.substr(colon + 1);
+    if (!command_output("git rev-parse --verify --quiet " + shell_quoted(rev + "^{commit}") + " 2>/dev/null")) {
+        error = "no file " + spec + ", and " + rev + " is not a git revision here";
+        return true;
+    }
+    auto listing = command_output("git ls-tree -r --name-only " + shell_quoted(rev) + " -- " +
+                                  shell_quoted(path.empty() ? "." : path) + " 2>/dev/null");
+    std::istringstream files(listing ? *listing : "");
+    for (std::string file; std::getline(files, file);) {
+        bool params = file.size() > 12 && file.compare(file.size() - 12, 12, ".params.yaml") == 0;
+        if (!params && (file.size() < 6 || file.compare(file.size() - 6, 6, ".rules") != 0)) continue;
+        auto text = command_output("git show " + shell_quoted(rev + ":" + file) + " 2>/dev/null");
+        if (!text) {
+            error = "cannot read " + file + " at " + rev;
+            return true;
+        }
+        out.files.push_back(std::make_shared<entitle::source_file>(rev + ":" + file, *text));
+    }
+    if (out.files.empty()) error = "no rules files under " + path + " at " + rev;
+    return true;
+}
+
 int run_diff(const std::vector<std::string>& args) {
     auto a = parse_args(args, {"old", "new", "ruleset", "old-ruleset", "new-ruleset", "set", "population", "entity", "by",
                                "as-of", "format", "out", "on-error"});
@@ -550,11 +596,24 @@ int run_diff(const std::vector<std::string>& args) {
     auto ruleset = [&](const char* side) -> std::string {
         return a.one(side) ? *a.one(side) : a.one("ruleset") ? *a.one("ruleset") : "";
     };
+    // A side's rules: files and folders, or REV:PATH for a git revision of them.
     auto compile_side = [&](const std::vector<std::string>& paths, const entitle::check_options& options,
                             const std::string& name) {
-        auto loaded = entitle::load_rule_files(paths, options);
-        auto compiled = entitle::compile(loaded.files, options, name);
-        compiled.diags.append(loaded.diags);
+        entitle::loaded_sources all;
+        for (const auto& path : paths) {
+            std::string error;
+            entitle::loaded_sources at;
+            if (rules_at_revision(path, at, error)) {
+                if (!error.empty()) all.diags.error("E001", error);
+            } else {
+                at = entitle::load_rule_files({path}, options);
+            }
+            all.files.insert(all.files.end(), at.files.begin(), at.files.end());
+            all.diags.append(at.diags);
+        }
+        if (all.diags.has_errors()) return entitle::compile_result{all.diags, nullptr};
+        auto compiled = entitle::compile(all.files, options, name);
+        compiled.diags.append(all.diags);
         return compiled;
     };
     auto old_side = compile_side(a.values["old"], {}, ruleset("old-ruleset"));

@@ -288,6 +288,18 @@ contains diff-no-population err "--population is required"
 expect diff-bad-format 2 -- "$entitle" diff --old rules --population "$scratch/a.jsonl" --format pdf
 expect diff-missing-population 1 -- "$entitle" diff --old rules --ruleset national --population no/such.jsonl
 contains diff-missing-population err "cannot read population no/such.jsonl"
+# A git revision as the old rules (where this is a git checkout): HEAD against the working tree.
+if git rev-parse --verify --quiet HEAD >/dev/null 2>&1 && git diff --quiet HEAD -- rules; then
+  expect diff-git 0 -- "$entitle" diff --old HEAD:rules --new rules --ruleset national --population "$scratch/a.jsonl" \
+    --as-of 2025-09-01 --format json
+  contains diff-git out '"old":"HEAD:rules [national]"'
+  grep -q '"gained":[1-9]\|"lost":[1-9]' "$scratch/out" && { echo "FAIL diff-git: the same rules changed verdicts"; failures=$((failures + 1)); } \
+    || passed=$((passed + 1))
+else
+  echo "skip diff-git: not a git checkout with committed rules"
+fi
+expect diff-bad-revision 1 -- "$entitle" diff --old no-such-rev:rules --ruleset national --population "$scratch/a.jsonl"
+contains diff-bad-revision err "no file no-such-rev:rules, and no-such-rev is not a git revision here"
 # A CSV population: a header of field paths, JSON in cells for histories.
 expect diff-csv 1 -- "$entitle" diff --old rules --ruleset national --set 'permit.min_residence=3 months' \
   --population tests/cli/populations/people.csv --entity Person --as-of 2025-09-01
