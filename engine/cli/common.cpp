@@ -1,0 +1,83 @@
+// The entitle command's shared helpers (cli.hpp).
+#include "cli.hpp"
+
+#include <ctime>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+namespace entitle::cli {
+
+int usage_error(const std::string& message, const char* usage) {
+    std::cerr << "entitle: " << message << "\n\n" << usage;
+    return 2;
+}
+
+std::string count(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many ? many : std::string(one) + "s");
+}
+
+parsed_args parse_args(const std::vector<std::string>& args, const std::set<std::string>& known,
+                       const std::set<std::string>& flags) {
+    parsed_args out;
+    for (std::size_t i = 0; i < args.size() && out.error.empty(); ++i) {
+        const std::string& a = args[i];
+        if (a == "-h" || a == "--help") {
+            out.help = true;
+        } else if (a.rfind("--", 0) == 0) {
+            auto eq = a.find('=');
+            std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+            if (flags.count(name) && eq == std::string::npos) {
+                out.flags.insert(name);
+            } else if (!known.count(name)) {
+                out.error = "unknown option '" + a + "'";
+            } else if (eq != std::string::npos) {
+                out.values[name].push_back(a.substr(eq + 1));
+            } else if (i + 1 < args.size()) {
+                out.values[name].push_back(args[++i]);
+            } else {
+                out.error = "--" + name + " needs a value";
+            }
+        } else if (a.size() > 1 && a[0] == '-') {
+            out.error = "unknown option '" + a + "'";
+        } else {
+            out.positional.push_back(a);
+        }
+    }
+    return out;
+}
+
+bool valid_format(const parsed_args& a, std::string& format, std::string& error) {
+    format = a.one("format") ? *a.one("format") : "text";
+    if (format == "text" || format == "json") return true;
+    error = "unknown format '" + format + "' (use text or json)";
+    return false;
+}
+
+std::string today() {
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+// eval and explain: load rules and profile, evaluate, print.
+bool write_whole(const std::string& path, const std::string& text) {
+    std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out || !(out << text) || !out.flush()) {
+            std::remove(temporary.c_str());
+            return false;
+        }
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        std::remove(temporary.c_str());
+        return false;
+    }
+    return true;
+}
+
+}  // namespace entitle::cli
