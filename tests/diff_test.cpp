@@ -231,16 +231,11 @@ service s "s" for P
 }
 
 TEST_CASE("eligible-from: eligible on that day, not the day before, for every persona", "[projection]") {
-    auto loaded = load_rule_files({"rules"});
-    std::map<std::string, compile_result> programs;
+    testing::shipped_rules rules;
     std::size_t dated = 0, never = 0;
     for (const auto& entry : std::filesystem::directory_iterator("examples/profiles")) {
         auto text = std::make_shared<source_file>(entry.path().string(), testing::read_text(entry.path().string()));
-        std::string ruleset = profile_ruleset(*text);
-        auto it = programs.find(ruleset);
-        if (it == programs.end()) it = programs.emplace(ruleset, compile(loaded.files, {}, ruleset)).first;
-        REQUIRE(it->second.program);
-        const program& p = *it->second.program;
+        const program& p = rules.for_profile(*text);
         auto prof = p.load_profile(text);
         REQUIRE(prof.value);
         auto e = p.evaluate(*prof.value, {*prof.as_of, {}});
@@ -333,8 +328,7 @@ service s "s" for P
 }
 
 TEST_CASE("answering a next question with any value decides the services that only it left open", "[projection][ask]") {
-    auto loaded = load_rule_files({"rules"});
-    std::map<std::string, compile_result> programs;
+    testing::shipped_rules rules;
     std::size_t checked = 0;
     // Answers of every form describe_fact can ask for.
     auto candidates = [](const std::string& form) -> std::vector<std::string> {
@@ -360,10 +354,7 @@ TEST_CASE("answering a next question with any value decides the services that on
     for (const auto& entry : std::filesystem::directory_iterator("examples/profiles")) {
         std::string original = testing::read_text(entry.path().string());
         auto text = std::make_shared<source_file>(entry.path().string(), original);
-        std::string ruleset = profile_ruleset(*text);
-        auto it = programs.find(ruleset);
-        if (it == programs.end()) it = programs.emplace(ruleset, compile(loaded.files, {}, ruleset)).first;
-        const program& p = *it->second.program;
+        const program& p = rules.for_profile(*text);
         auto prof = p.load_profile(text);
         REQUIRE(prof.value);
         auto e = p.evaluate(*prof.value, {*prof.as_of, {}});
@@ -437,18 +428,14 @@ TEST_CASE("every persona's projection matches its golden file", "[projection][go
     // Eligible-from, what blocks it, nearest changes and next questions, in
     // the JSON of `entitle eval --project` (three years ahead, to keep the
     // suite fast; the CLI looks five years ahead).
-    auto loaded = load_rule_files({"rules"});
-    std::map<std::string, compile_result> programs;
+    testing::shipped_rules rules;
     std::vector<std::filesystem::path> paths;
     for (const auto& entry : std::filesystem::directory_iterator("examples/profiles")) paths.push_back(entry.path());
     std::sort(paths.begin(), paths.end());
     for (const auto& path : paths) {
         INFO(path.string());
         auto text = std::make_shared<source_file>(path.generic_string(), testing::read_text(path));
-        std::string ruleset = profile_ruleset(*text);
-        auto it = programs.find(ruleset);
-        if (it == programs.end()) it = programs.emplace(ruleset, compile(loaded.files, {}, ruleset)).first;
-        const program& p = *it->second.program;
+        const program& p = rules.for_profile(*text);
         auto prof = p.load_profile(text);
         REQUIRE(prof.value);
         auto e = p.evaluate(*prof.value, {*prof.as_of, {}});

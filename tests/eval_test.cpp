@@ -293,16 +293,8 @@ TEST_CASE("compile picks the ruleset to evaluate", "[eval]") {
 }
 
 TEST_CASE("example profiles evaluate to their golden verdicts", "[eval][golden]") {
-    auto loaded = load_rule_files({"rules"});
     // Each persona is evaluated in the jurisdiction it names.
-    std::map<std::string, compile_result> programs;
-    auto program_for = [&](const std::string& ruleset) -> const program& {
-        auto it = programs.find(ruleset);
-        if (it == programs.end()) it = programs.emplace(ruleset, compile(loaded.files, {}, ruleset)).first;
-        INFO(render_text(it->second.diags));
-        REQUIRE(it->second.program);
-        return *it->second.program;
-    };
+    testing::shipped_rules rules;
     std::vector<fs::path> profiles;
     for (auto& e : fs::directory_iterator("examples/profiles")) profiles.push_back(e.path());
     std::sort(profiles.begin(), profiles.end());
@@ -312,7 +304,7 @@ TEST_CASE("example profiles evaluate to their golden verdicts", "[eval][golden]"
         INFO(path.generic_string());
         auto text = std::make_shared<source_file>(path.generic_string(), testing::read_text(path));
         REQUIRE_FALSE(profile_ruleset(*text).empty());
-        const program& compiled = program_for(profile_ruleset(*text));
+        const program& compiled = rules.for_profile(*text);
         auto prof = compiled.load_profile(text);
         INFO(render_text(prof.diags));
         REQUIRE(prof.value);
@@ -746,17 +738,11 @@ TEST_CASE("the batch decider agrees with explained evaluation on every shape of 
 
 TEST_CASE("the batch decider agrees with explained evaluation on the shipped rules", "[eval][fastpath]") {
     // Every persona in its jurisdiction, at three dates (spells and ages move).
-    auto loaded = load_rule_files({"rules"});
-    std::map<std::string, compile_result> programs;
+    testing::shipped_rules rules;
     std::size_t compared = 0;
     for (const auto& entry : fs::directory_iterator("examples/profiles")) {
         auto text = std::make_shared<source_file>(entry.path().string(), testing::read_text(entry.path().string()));
-        std::string ruleset = profile_ruleset(*text);
-        auto it = programs.find(ruleset);
-        if (it == programs.end()) it = programs.emplace(ruleset, compile(loaded.files, {}, ruleset)).first;
-        INFO(render_text(it->second.diags));
-        REQUIRE(it->second.program);
-        const program& program = *it->second.program;
+        const program& program = rules.for_profile(*text);
         auto prof = program.load_profile(text);
         REQUIRE(prof.value);
         for (civil_date as_of : {civil_date{2020, 2, 29}, civil_date{2025, 9, 1}, civil_date{2031, 12, 31}}) {
@@ -778,6 +764,6 @@ TEST_CASE("the batch decider agrees with explained evaluation on the shipped rul
             }
         }
     }
-    CHECK(programs.size() == 4);
+    CHECK(rules.compiled() == 4);
     CHECK(compared >= 500);
 }

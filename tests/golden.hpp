@@ -7,11 +7,36 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 namespace entitle::testing {
+
+// The shipped rules (rules/), compiled once for each ruleset a test asks for.
+// A ruleset that does not compile throws: the test fails with the diagnostics.
+class shipped_rules {
+public:
+    const program& ruleset(const std::string& name) {
+        auto it = programs_.find(name);
+        if (it == programs_.end()) {
+            auto compiled = compile(loaded_.files, {}, name);
+            if (!compiled.program) throw std::runtime_error(render_text(compiled.diags));
+            it = programs_.emplace(name, compiled.program).first;
+        }
+        return *it->second;
+    }
+    // The ruleset a profile file says it is for (`ruleset:`).
+    const program& for_profile(const source_file& profile) { return ruleset(profile_ruleset(profile)); }
+    std::size_t compiled() const { return programs_.size(); }
+
+private:
+    loaded_sources loaded_ = load_rule_files({"rules"});
+    std::map<std::string, std::shared_ptr<const program>> programs_;
+};
 
 inline std::string read_text(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);

@@ -131,3 +131,33 @@ TEST_CASE("a case whose rules or profile do not load fails with the reason", "[t
     CHECK_FALSE(c.passed);
     CHECK_THAT(render_text(c.diags), Catch::Contains("cannot read the profile no-such-profile.yaml"));
 }
+
+TEST_CASE("coverage names the entitlement paragraphs no service cites, and the services no case tests", "[testing]") {
+    auto cited = text("cited.rules", R"(ruleset cited "t"
+  source "seeds/urbanization-plan-2024.zh.txt"
+  entitlements 7, 9
+entity P { local: bool "本地" }
+service school "school" for P
+  cites 7 "随迁子女义务教育"
+  requires local "本地户籍"
+service other "other" for P
+  requires local "本地户籍"
+)");
+    auto suite = load_tests(text("cases.yaml", R"(- name: 本地
+  as_of: 2025-01-01
+  profile: {entity: P, facts: {local: true}}
+  expect: {school: eligible}
+)"));
+    REQUIRE(suite.cases.size() == 1);
+    test_runner runner({cited});
+    auto result = runner.run(suite.cases[0]);
+    INFO(render_text(result.diags));
+    CHECK(result.passed);
+    auto coverage = runner.coverage();
+    CHECK(coverage.paragraphs == 2);
+    REQUIRE(coverage.uncited.size() == 1);
+    CHECK(coverage.uncited[0] == std::pair<std::string, int>{"cited", 9});
+    REQUIRE(coverage.untested.size() == 1);
+    CHECK(coverage.untested[0] == std::pair<std::string, std::string>{"cited", "other"});
+    CHECK_FALSE(coverage.complete());
+}

@@ -72,7 +72,6 @@ public:
     const diff_report& report() const { return report_; }
 
 private:
-    struct side;
     std::shared_ptr<const program> old_, new_;
     diff_options options_;
     diff_report report_;

@@ -58,6 +58,8 @@ public:
     // the last truth.
     tri execute(const linear_code& code, std::uint32_t entry, const value& subject, decision* out);
     tri general_test(const insn& x);
+    tri field_test(const linear_code& code, const insn& x, const value* const* bases);
+    void bind(const linear_code& code, std::uint32_t var, const value& item);
     tri quantified(const linear_code& code, const insn& x);
     tri field_tests(const linear_code& code, std::uint32_t first, std::uint32_t count, bool is_or);
 

@@ -531,25 +531,41 @@ inline bool simple_test(const insn& x, const value* const* bases, tri& r) {
 
 tri negate_if(bool negated, tri t) { return negated && t != tri::unknown ? (t == tri::yes ? tri::no : tri::yes) : t; }
 
+// The and (is_or: or) of tests x[0, count), in order, stopping at a decisive one.
+template <typename Test>
+inline tri fold_tests(const insn* x, std::uint32_t count, bool is_or, Test test) {
+    const tri decisive = is_or ? tri::yes : tri::no;
+    tri r = is_or ? tri::no : tri::yes;
+    for (const insn* last = x + count; x != last; ++x) {
+        tri one = test(*x);
+        if (one == decisive) return one;
+        if (one == tri::unknown) r = tri::unknown;
+    }
+    return r;
+}
+
+// The fields of a record value, read in place; of anything else, the code's unknown (none) fields.
+inline const value* fields_of(const linear_code& lc, const value& v) {
+    return v.kind == vk::record ? v.rec->fields.data() : v.kind == vk::none ? lc.nones.data() : lc.unknowns.data();
+}
+
 }  // namespace
 
 // The general evaluator's truth of a field test's node (negated if the test was).
 tri evaluator::general_test(const insn& x) { return negate_if(x.flip, truth_of(eval<false>(x.node))); }
 
-// The and (is_or: or) of the field tests leaves[first, first + count), in order;
-// a test that is itself a run (leaves) recurses.
+// One field test: a run of them (leaves) or a quantifier over them recurses.
+inline tri evaluator::field_test(const linear_code& lc, const insn& x, const value* const* bases) {
+    tri r;
+    if (x.code == lop::leaves) return negate_if(x.negated, field_tests(lc, x.first, x.count, x.any));
+    if (x.code == lop::q_tests) return negate_if(x.negated, quantified(lc, x));
+    return simple_test(x, bases, r) ? r : general_test(x);
+}
+
+// The and (is_or: or) of the field tests leaves[first, first + count), in order.
 tri evaluator::field_tests(const linear_code& lc, std::uint32_t first, std::uint32_t count, bool is_or) {
-    const tri decisive = is_or ? tri::yes : tri::no;
-    tri r = is_or ? tri::no : tri::yes;
-    for (const insn *x = lc.leaves.data() + first, *last = x + count; x != last; ++x) {
-        tri one;
-        if (x->code == lop::leaves) one = negate_if(x->negated, field_tests(lc, x->first, x->count, x->any));
-        else if (x->code == lop::q_tests) one = negate_if(x->negated, quantified(lc, *x));
-        else if (!simple_test(*x, bases_.data(), one)) one = general_test(*x);
-        if (one == decisive) return one;
-        if (one == tri::unknown) r = tri::unknown;
-    }
-    return r;
+    return fold_tests(lc.leaves.data() + first, count, is_or,
+                      [&](const insn& x) { return field_test(lc, x, bases_.data()); });
 }
 
 // any (all) item of a list field for which the test leaves[first] holds.
@@ -560,13 +576,18 @@ tri evaluator::quantified(const linear_code& lc, const insn& x) {
     tri t = x.any ? tri::no : tri::yes;  // none and empty lists too
     if (list.kind != vk::list) return t;
     for (const value& item : list.list->items) {
-        locals_[x.bound] = item;
-        bases_[1 + x.bound] = item.kind == vk::record ? item.rec->fields.data() : lc.unknowns.data();
+        bind(lc, x.bound, item);
         tri r = field_tests(lc, x.first, 1, false);
         if (r == decisive) return r;
         if (r == tri::unknown) t = tri::unknown;
     }
     return t;
+}
+
+// A quantifier's variable takes an item: its value, and its fields read in place.
+inline void evaluator::bind(const linear_code& lc, std::uint32_t var, const value& item) {
+    locals_[var] = item;
+    bases_[1 + var] = fields_of(lc, item);
 }
 
 // Threaded code: every handler jumps straight to the next instruction's
@@ -608,33 +629,13 @@ tri evaluator::execute(const linear_code& lc, std::uint32_t pc, const value& sub
     const insn* i;
     // Fields read in place: bases_[0] the subject's, bases_[1 + v] those of variable v.
     if (bases_.size() < program_.locals + 1u) bases_.resize(program_.locals + 1u);
-    auto fields_of = [&](const value& v) {
-        return v.kind == vk::record ? v.rec->fields.data() : v.kind == vk::none ? lc.nones.data() : lc.unknowns.data();
-    };
-    const value** bases = bases_.data();  // read by field_test too
-    bases[0] = fields_of(subject);
+    const value** bases = bases_.data();  // kept in a local: read by every field test
+    bases[0] = fields_of(lc, subject);
     auto leaf = [&](const insn& x) -> const value& { return bases[x.base][x.slot]; };
-    auto bind = [&](std::uint32_t var, const value& item) {
-        locals_[var] = item;
-        bases[1 + var] = fields_of(item);
-    };
     const insn* leaves = lc.leaves.data();
-    auto test = [&](const insn& x) {
-        tri r;
-        if (x.code == lop::leaves) return negate_if(x.negated, field_tests(lc, x.first, x.count, x.any));
-        if (x.code == lop::q_tests) return negate_if(x.negated, quantified(lc, x));
-        return simple_test(x, bases, r) ? r : general_test(x);
-    };
-    // The and (is_or: or) of the field tests leaves[first, first + count), in order.
+    // The field tests leaves[first, first + count), as field_tests, with the bases at hand.
     auto run = [&](std::uint32_t first, std::uint32_t count, bool is_or) {
-        const tri decisive = is_or ? tri::yes : tri::no;
-        tri r = is_or ? tri::no : tri::yes;
-        for (const insn *x = leaves + first, *last = x + count; x != last; ++x) {
-            tri one = test(*x);
-            if (one == decisive) return one;
-            if (one == tri::unknown) r = tri::unknown;
-        }
-        return r;
+        return fold_tests(leaves + first, count, is_or, [&](const insn& x) { return field_test(lc, x, bases); });
     };
     // A score item's points into the total (unknown or absent: the total is unknown).
     auto add = [&](const value& v) {
@@ -676,7 +677,7 @@ op_q_next: {
     if (q.list && t != (i->any ? tri::yes : tri::no)) {
         if (t == tri::unknown) q.acc = tri::unknown;
         if (q.next < q.list->items.size()) {
-            bind(i->bound, q.list->items[q.next++]);
+            bind(lc, i->bound, q.list->items[q.next++]);
             ip = code + i->var;
             ENTITLE_NEXT();
         }
@@ -691,7 +692,7 @@ op_q_begin: {
     value list = leaf(*i);
     if (list.kind == vk::list && list.list->months < 0 && !list.list->items.empty()) {
         qs[qn++] = {list.list, 1, i->any ? tri::no : tri::yes};
-        bind(i->bound, list.list->items.front());
+        bind(lc, i->bound, list.list->items.front());
         ENTITLE_NEXT();
     }
     // Unknown, a history known only as a count, or empty (none is empty too).
@@ -757,7 +758,7 @@ op_pick: {
     value& v = vs[vn++];
     v = lc.constants[i->slot + i->count];
     for (std::uint32_t k = 0; k < i->count; ++k) {
-        tri r = test(leaves[i->first + k]);
+        tri r = field_test(lc, leaves[i->first + k], bases);
         if (r == tri::no) continue;
         v = r == tri::yes ? lc.constants[i->slot + k] : eval<false>(leaves[i->first + k].target);
         break;

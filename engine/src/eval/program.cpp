@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <optional>
 
 namespace entitle {
@@ -366,7 +365,6 @@ private:
             if (y.code == op::param && params[y.a].known() && params[y.a].kind != vk::none) return params[y.a];
             return std::nullopt;
         };
-        eval::evaluator formatter(data_, params, 0, false);
         auto add = [&](std::uint32_t fact, const value& k, int direction) {
             threshold t;
             if (!lever_of(fact, subject, t)) return;
@@ -374,7 +372,7 @@ private:
             t.text = text_of(x);
             t.direction = direction;
             t.at = k.kind == vk::decimal ? k.d : k.kind == vk::money ? static_cast<double>(k.i) / 100 : static_cast<double>(k.i);
-            t.shown = formatter.format(k);
+            t.shown = eval::evaluator(data_, params, 0, false).format(k);  // only for a threshold found
             out.push_back(std::move(t));
         };
         // A bool or enum fact and the values of it that satisfy the condition.
@@ -649,7 +647,8 @@ public:
             const compiled::service_def& s = data_.services[services_[k]];
             if (s.exceptions.empty()) continue;
             with_exceptions_.push_back(k);
-            for (auto x : s.exceptions) exception_[x] = build.truth_entry(data_.exceptions[x].conditions);
+            exception_entry_.resize(data_.exceptions.size());
+            for (auto x : s.exceptions) exception_entry_[x] = build.truth_entry(data_.exceptions[x].conditions);
         }
     }
 
@@ -671,7 +670,7 @@ private:
     std::vector<std::size_t> services_;
     std::vector<std::string> ids_;
     eval::linear_code code_;
-    std::map<std::size_t, std::uint32_t> exception_;  // by exception index: the entry of its conditions
+    std::vector<std::uint32_t> exception_entry_;  // by exception index: the entry of its conditions
     std::vector<std::size_t> with_exceptions_;        // services (by position) with exceptions
     std::vector<truth> applies_;
 
@@ -687,7 +686,7 @@ private:
     void exceptions(const compiled::service_def& s, const value& root, decision& d) {
         applies_.clear();
         for (auto index : s.exceptions)
-            applies_.push_back(truth_from(ev_->execute(code_, exception_.at(index), root, nullptr)));
+            applies_.push_back(truth_from(ev_->execute(code_, exception_entry_[index], root, nullptr)));
         exception_outcome x = resolve_exceptions(data_, s, applies_, d.outcome);
         if (x.applying.size() > 1) {
             d.conflict = true;
