@@ -40,6 +40,40 @@ std::vector<std::string> population(const program& p, std::size_t n, std::uint64
     return lines;
 }
 
+// A persona of examples/profiles, with the rules its `ruleset:` names,
+// evaluated on its as-of date (for `services`, or all) and projected.
+struct persona {
+    std::shared_ptr<const source_file> text;
+    const program* rules = nullptr;
+    profile_result loaded;
+    evaluation e;
+    projection projected;
+};
+
+persona project_persona(testing::shipped_rules& rules, const std::filesystem::path& path,
+                        std::vector<std::string> services = {},
+                        int horizon_days = projection_options{}.horizon_days) {
+    persona out;
+    out.text = std::make_shared<source_file>(path.generic_string(), testing::read_text(path));
+    out.rules = &rules.for_profile(*out.text);
+    out.loaded = out.rules->load_profile(out.text);
+    INFO(render_text(out.loaded.diags));
+    REQUIRE(out.loaded.value);
+    out.e = out.rules->evaluate(*out.loaded.value, {*out.loaded.as_of, std::move(services)});
+    projection_options options;
+    options.horizon_days = horizon_days;
+    out.projected = project(*out.rules, out.text, out.e, options);
+    return out;
+}
+
+// Every persona file, in name order.
+std::vector<std::filesystem::path> personas() {
+    std::vector<std::filesystem::path> paths;
+    for (const auto& entry : std::filesystem::directory_iterator("examples/profiles")) paths.push_back(entry.path());
+    std::sort(paths.begin(), paths.end());
+    return paths;
+}
+
 }  // namespace
 
 TEST_CASE("a school threshold raised from 6 to 12 months: the diff's counts equal explained evaluation's", "[diff]") {
@@ -233,17 +267,11 @@ service s "s" for P
 TEST_CASE("eligible-from: eligible on that day, not the day before, for every persona", "[projection]") {
     testing::shipped_rules rules;
     std::size_t dated = 0, never = 0;
-    for (const auto& entry : std::filesystem::directory_iterator("examples/profiles")) {
-        auto text = std::make_shared<source_file>(entry.path().string(), testing::read_text(entry.path().string()));
-        const program& p = rules.for_profile(*text);
-        auto prof = p.load_profile(text);
-        REQUIRE(prof.value);
-        auto e = p.evaluate(*prof.value, {*prof.as_of, {}});
-        projection_options options;
-        options.horizon_days = 3 * 365;
-        auto projected = project(p, text, e, options);
-        for (const auto& sp : projected.services) {
-            INFO(entry.path().string() << " " << sp.service);
+    for (const auto& path : personas()) {
+        auto one = project_persona(rules, path, {}, 3 * 365);
+        const program& p = *one.rules;
+        for (const auto& sp : one.projected.services) {
+            INFO(path.string() << " " << sp.service);
             if (sp.outcome != verdict::not_eligible) {
                 CHECK_FALSE(sp.eligible_from);
                 continue;
@@ -257,8 +285,8 @@ TEST_CASE("eligible-from: eligible on that day, not the day before, for every pe
             ++dated;
             auto day = detail::days_from_civil(sp.eligible_from->year, sp.eligible_from->month, sp.eligible_from->day);
             auto on = detail::civil_from_days(day), before = detail::civil_from_days(day - 1);
-            auto at = p.evaluate(*prof.value, {{on.year, on.month, on.day}, {sp.service}});
-            auto prior = p.evaluate(*prof.value, {{before.year, before.month, before.day}, {sp.service}});
+            auto at = p.evaluate(*one.loaded.value, {{on.year, on.month, on.day}, {sp.service}});
+            auto prior = p.evaluate(*one.loaded.value, {{before.year, before.month, before.day}, {sp.service}});
             CHECK(at.services.front().outcome == verdict::eligible);
             CHECK(prior.services.front().outcome != verdict::eligible);
         }
@@ -351,16 +379,11 @@ TEST_CASE("answering a next question with any value decides the services that on
         if (form.find("text") != std::string::npos) return {"A", "B"};
         return {};
     };
-    for (const auto& entry : std::filesystem::directory_iterator("examples/profiles")) {
-        std::string original = testing::read_text(entry.path().string());
-        auto text = std::make_shared<source_file>(entry.path().string(), original);
-        const program& p = rules.for_profile(*text);
-        auto prof = p.load_profile(text);
-        REQUIRE(prof.value);
-        auto e = p.evaluate(*prof.value, {*prof.as_of, {}});
-        projection_options options;
-        options.horizon_days = 0;
-        auto projected = project(p, text, e, options);
+    for (const auto& path : personas()) {
+        auto one = project_persona(rules, path, {}, 0);
+        const program& p = *one.rules;
+        const evaluation& e = one.e;
+        const projection& projected = one.projected;
         for (const auto& s : e.services) {
             if (s.outcome != verdict::undetermined || s.missing.size() != 1) continue;
             const std::string& question = s.missing.front();
@@ -370,18 +393,18 @@ TEST_CASE("answering a next question with any value decides the services that on
             REQUIRE(sp != projected.services.end());
             CHECK(sp->next_questions == std::vector<std::string>{question});
             std::string form = p.describe_fact(e.entity, question);
-            INFO(entry.path().string() << " " << s.id << " " << question << ": " << form);
+            INFO(path.string() << " " << s.id << " " << question << ": " << form);
             REQUIRE_FALSE(form.empty());
             auto answers = candidates(form);
             REQUIRE_FALSE(answers.empty());
             for (const auto& answer : answers) {
                 INFO("answer " << answer);
-                auto edited = with_answer(original, question, answer);
+                auto edited = with_answer(one.text->text(), question, answer);
                 REQUIRE(edited);
                 auto answered = p.load_profile(std::make_shared<source_file>("answered.yaml", *edited));
                 INFO(render_text(answered.diags));
                 REQUIRE(answered.value);
-                auto after = p.evaluate(*answered.value, {*prof.as_of, {s.id}});
+                auto after = p.evaluate(*answered.value, {e.as_of, {s.id}});
                 CHECK(after.services.front().outcome != verdict::undetermined);
                 ++checked;
             }
@@ -391,25 +414,18 @@ TEST_CASE("answering a next question with any value decides the services that on
 }
 
 TEST_CASE("nearest changes name the facts to change, values of enums included, fewest first", "[projection]") {
-    auto loaded = load_rule_files({"rules"});
-    auto compiled = compile(loaded.files, {}, "national");
-    REQUIRE(compiled.program);
-    const program& p = *compiled.program;
-    auto text = std::make_shared<source_file>("examples/profiles/county-seat-family.yaml",
-                                              testing::read_text("examples/profiles/county-seat-family.yaml"));
-    auto prof = p.load_profile(text);
-    REQUIRE(prof.value);
-    auto e = p.evaluate(*prof.value, {*prof.as_of, {"renter_equal_services"}});
-    auto projected = project(p, text, e);
-    REQUIRE(projected.services.size() == 1);
-    const auto& sp = projected.services.front();
+    testing::shipped_rules rules;
+    auto family = project_persona(rules, "examples/profiles/county-seat-family.yaml", {"renter_equal_services"});
+    const program& p = *family.rules;
+    REQUIRE(family.projected.services.size() == 1);
+    const auto& sp = family.projected.services.front();
     CHECK(sp.never);
     REQUIRE_FALSE(sp.nearest_changes.empty());
     // A registered rental instead of the family's other housing, and a permit or local hukou.
     CHECK(sp.nearest_changes.front() == std::vector<std::string>{"housing.kind = registered_rental", "applicant.hukou_local = true"});
     for (const auto& change : sp.nearest_changes) {
         // Each change does make the service eligible.
-        std::string yaml = text->text();
+        std::string yaml = family.text->text();
         for (const auto& fact : change) {
             auto eq = fact.find(" = ");
             auto edited = with_answer(yaml, fact.substr(0, eq), fact.substr(eq + 3));
@@ -420,7 +436,7 @@ TEST_CASE("nearest changes name the facts to change, values of enums included, f
         if (yaml.find("months") != std::string::npos) continue;
         auto changed = p.load_profile(std::make_shared<source_file>("changed.yaml", yaml));
         REQUIRE(changed.value);
-        CHECK(p.evaluate(*changed.value, {*prof.as_of, {"renter_equal_services"}}).services.front().outcome == verdict::eligible);
+        CHECK(p.evaluate(*changed.value, {family.e.as_of, {"renter_equal_services"}}).services.front().outcome == verdict::eligible);
     }
 }
 
@@ -429,21 +445,11 @@ TEST_CASE("every persona's projection matches its golden file", "[projection][go
     // the JSON of `entitle eval --project` (three years ahead, to keep the
     // suite fast; the CLI looks five years ahead).
     testing::shipped_rules rules;
-    std::vector<std::filesystem::path> paths;
-    for (const auto& entry : std::filesystem::directory_iterator("examples/profiles")) paths.push_back(entry.path());
-    std::sort(paths.begin(), paths.end());
-    for (const auto& path : paths) {
+    for (const auto& path : personas()) {
         INFO(path.string());
-        auto text = std::make_shared<source_file>(path.generic_string(), testing::read_text(path));
-        const program& p = rules.for_profile(*text);
-        auto prof = p.load_profile(text);
-        REQUIRE(prof.value);
-        auto e = p.evaluate(*prof.value, {*prof.as_of, {}});
-        projection_options options;
-        options.horizon_days = 3 * 365;
-        auto projected = project(p, text, e, options);
-        e.rules_hash = "<rules hash>";
-        std::string shown = render_text(e, false, &projected) + "\n" + render_json(e, &projected);
+        auto one = project_persona(rules, path, {}, 3 * 365);
+        one.e.rules_hash = "<rules hash>";
+        std::string shown = render_text(one.e, false, &one.projected) + "\n" + render_json(one.e, &one.projected);
         auto golden = std::filesystem::path("tests/projection") / (path.stem().string() + ".golden");
         auto mismatch = testing::golden_mismatch(golden, shown);
         CHECK_FALSE(mismatch);
@@ -452,26 +458,19 @@ TEST_CASE("every persona's projection matches its golden file", "[projection][go
 }
 
 TEST_CASE("a nearest change can be a number inside a computed comparison: income below the line per head", "[projection]") {
-    auto loaded = load_rule_files({"rules"});
-    auto compiled = compile(loaded.files, {}, "shanghai");
-    REQUIRE(compiled.program);
-    const program& p = *compiled.program;
-    std::string original = testing::read_text("examples/profiles/sh-ma-family.yaml");
-    auto text = std::make_shared<source_file>("examples/profiles/sh-ma-family.yaml", original);
-    auto prof = p.load_profile(text);
-    REQUIRE(prof.value);
-    auto e = p.evaluate(*prof.value, {*prof.as_of, {"housing_guarantee"}});
-    auto projected = project(p, text, e);
-    const auto& changes = projected.services.front().nearest_changes;
+    testing::shipped_rules rules;
+    auto ma = project_persona(rules, "examples/profiles/sh-ma-family.yaml", {"housing_guarantee"});
+    const program& p = *ma.rules;
+    const auto& changes = ma.projected.services.front().nearest_changes;
     // 260,000 yuan for four is 65,000 a head; the line is 36,000: at most 143,999 for four.
     REQUIRE_FALSE(changes.empty());
     CHECK(changes.front() == std::vector<std::string>{"annual_income = 143999"});
     auto verdict_with = [&](const std::string& income) {
-        auto edited = with_answer(original, "annual_income", income);
+        auto edited = with_answer(ma.text->text(), "annual_income", income);
         REQUIRE(edited);
         auto changed = p.load_profile(std::make_shared<source_file>("changed.yaml", *edited));
         REQUIRE(changed.value);
-        return p.evaluate(*changed.value, {*prof.as_of, {"housing_guarantee"}}).services.front().outcome;
+        return p.evaluate(*changed.value, {ma.e.as_of, {"housing_guarantee"}}).services.front().outcome;
     };
     CHECK(verdict_with("143999") == verdict::eligible);
     CHECK(verdict_with("144000") == verdict::not_eligible);

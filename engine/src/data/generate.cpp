@@ -20,6 +20,7 @@
 
 #include "common/calendar.hpp"
 #include "common/json.hpp"
+#include "data/yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -64,19 +65,13 @@ public:
 
     bool read_spec(const std::shared_ptr<const source_file>& spec, diagnostics& diags) {
         if (!spec) return true;
-        YAML::Node root;
         auto fail = [&](const YAML::Node& n, const std::string& message) {
-            auto at = static_cast<std::uint32_t>(std::max(0, n.Mark().pos));
-            diags.error("E714", message, spec, {at, at + 1});
+            diags.error("E714", message, spec, node_span(n));
             return false;
         };
-        try {
-            root = YAML::Load(spec->text());
-        } catch (const YAML::ParserException& e) {
-            auto at = static_cast<std::uint32_t>(std::max(0, e.mark.pos));
-            diags.error("E714", "not valid YAML: " + e.msg, spec, {at, at + 1});
-            return false;
-        }
+        auto parsed = parse_yaml(spec, "E714", "YAML", diags);
+        if (!parsed) return false;
+        YAML::Node root = *parsed;
         if (root.IsNull()) return true;
         if (!root.IsMap()) return fail(root, "a spec is a mapping: missing, fields");
         try {

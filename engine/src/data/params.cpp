@@ -2,6 +2,7 @@
 
 #include "common/calendar.hpp"
 #include "data/scalar.hpp"
+#include "data/yaml.hpp"
 
 #include <entitle/engine.hpp>
 
@@ -25,14 +26,9 @@ public:
         : schema_(schema), src_(std::move(src)), out_(out), diags_(diags) {}
 
     void run() {
-        YAML::Node root;
-        try {
-            root = YAML::Load(src_->text());
-        } catch (const YAML::Exception& e) {
-            auto at = static_cast<std::uint32_t>(std::max(0, e.mark.pos));
-            diags_.error("E901", "not valid YAML: " + e.msg, src_, {at, at + 1});
-            return;
-        }
+        auto parsed = parse_yaml(src_, "E901", "YAML", diags_);
+        if (!parsed) return;
+        YAML::Node root = *parsed;
         if (!root.IsMap() || !root["ruleset"] || !root["parameters"]) {
             error(root, "", "a parameter file is a mapping with 'ruleset' and 'parameters'", "E901");
             return;
@@ -68,14 +64,8 @@ private:
     diagnostics& diags_;
     int ruleset_ = -1;
 
-    span where(const YAML::Node& n) const {
-        auto begin = static_cast<std::uint32_t>(std::max(0, n.Mark().pos));
-        auto len = n.IsScalar() ? static_cast<std::uint32_t>(std::max<std::size_t>(1, n.Scalar().size())) : 1u;
-        return {begin, begin + len};
-    }
-
     void error(const YAML::Node& n, const std::string& path, const std::string& message, const char* code) {
-        diags_.error(code, path.empty() ? message : path + ": " + message, src_, where(n));
+        diags_.error(code, path.empty() ? message : path + ": " + message, src_, node_span(n));
     }
 
     int visible_param(const std::string& name) const {

@@ -8,6 +8,7 @@
 
 #include "common/calendar.hpp"
 #include "data/scalar.hpp"
+#include "data/yaml.hpp"
 
 #include <simdjson.h>
 #include <yaml-cpp/yaml.h>
@@ -66,11 +67,7 @@ struct yaml_node {
         if (n.IsScalar()) return "\"" + n.Scalar() + "\"";
         return n.IsSequence() ? "a list" : n.IsMap() ? "a mapping" : "null";
     }
-    span where(const source_file&) const {
-        auto begin = static_cast<std::uint32_t>(std::max(0, n.Mark().pos));
-        auto len = n.IsScalar() ? static_cast<std::uint32_t>(std::max<std::size_t>(1, n.Scalar().size())) : 1u;
-        return {begin, begin + len};
-    }
+    span where(const source_file&) const { return node_span(n); }
     std::optional<yaml_node> member(const char* key) const {
         if (!n.IsMap() || !n[key]) return std::nullopt;
         return yaml_node{n[key]};
@@ -379,17 +376,9 @@ profile_result load_profile(const sema::program_data& schema, int ruleset, std::
                            text, {0, 0});
         return result;
     }
-    YAML::Node root;
-    try {
-        root = YAML::Load(text->text());
-    } catch (const YAML::ParserException& e) {
-        auto at = static_cast<std::uint32_t>(std::max(0, e.mark.pos));
-        result.diags.error("E701", "not valid YAML or JSON: " + e.msg, text, {at, at + 1});
-        return result;
-    } catch (const YAML::Exception& e) {
-        result.diags.error("E701", std::string("not valid YAML or JSON: ") + e.what(), text, {0, 0});
-        return result;
-    }
+    auto parsed = parse_yaml(text, "E701", "YAML or JSON", result.diags);
+    if (!parsed) return result;
+    YAML::Node root = *parsed;
     for (const std::string& step : options.within) {
         // reset(), not =: assigning a YAML::Node writes through to the node it refers to.
         const YAML::Node& here = root;

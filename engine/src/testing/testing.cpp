@@ -4,6 +4,7 @@
 #include <entitle/testing.hpp>
 
 #include "common/xml.hpp"
+#include "data/yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -21,12 +22,6 @@ namespace entitle {
 
 namespace {
 
-span where_of(const YAML::Node& n) {
-    auto at = static_cast<std::uint32_t>(std::max(0, n.Mark().pos));
-    auto len = n.IsScalar() ? static_cast<std::uint32_t>(std::max<std::size_t>(1, n.Scalar().size())) : 1u;
-    return {at, at + len};
-}
-
 std::optional<verdict> verdict_named(const std::string& s) {
     for (verdict v : {verdict::eligible, verdict::not_eligible, verdict::undetermined})
         if (s == to_string(v)) return v;
@@ -39,14 +34,9 @@ public:
     test_reader(std::shared_ptr<const source_file> text, test_file& out) : text_(std::move(text)), out_(out) {}
 
     void run() {
-        YAML::Node root;
-        try {
-            root = YAML::Load(text_->text());
-        } catch (const YAML::ParserException& e) {
-            auto at = static_cast<std::uint32_t>(std::max(0, e.mark.pos));
-            out_.diags.error("E711", "not valid YAML: " + e.msg, text_, {at, at + 1});
-            return;
-        }
+        auto parsed = data::parse_yaml(text_, "E711", "YAML", out_.diags);
+        if (!parsed) return;
+        YAML::Node root = *parsed;
         if (!root.IsSequence()) {
             error(root, "a test file is a list of cases (- name: ..., profile: ..., expect: ...)");
             return;
@@ -58,7 +48,7 @@ private:
     std::shared_ptr<const source_file> text_;
     test_file& out_;
 
-    void error(const YAML::Node& at, const std::string& message) { out_.diags.error("E711", message, text_, where_of(at)); }
+    void error(const YAML::Node& at, const std::string& message) { out_.diags.error("E711", message, text_, data::node_span(at)); }
 
     std::optional<std::vector<std::string>> strings(const YAML::Node& n, const std::string& what) {
         if (!n.IsSequence()) {
@@ -80,7 +70,7 @@ private:
         if (!n.IsMap()) return error(n, "a case is a mapping with name, profile and expect");
         test_case c;
         c.file = text_;
-        c.where = where_of(n);
+        c.where = data::node_span(n);
         static const std::set<std::string> keys = {"name", "rules", "as_of", "profile", "expect"};
         for (auto it = n.begin(); it != n.end(); ++it) {
             std::string key = it->first.as<std::string>("");
@@ -108,7 +98,7 @@ private:
         for (auto it = expect.begin(); it != expect.end(); ++it) {
             expectation e;
             e.service = it->first.as<std::string>("");
-            e.where = where_of(it->first);
+            e.where = data::node_span(it->first);
             const YAML::Node v = it->second;
             if (v.IsScalar()) {
                 e.outcome = verdict_named(v.Scalar());
