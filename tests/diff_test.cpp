@@ -413,6 +413,41 @@ TEST_CASE("answering a next question with any value decides the services that on
     CHECK(checked >= 10);
 }
 
+TEST_CASE("an answer is set at the fact's path, or nothing is written where the path or the text cannot be followed", "[projection][ask]") {
+    const std::string profile = "entity: Household\nfacts:\n  applicant: {hukou_local: false}\n  children:\n    - {born: 2015-01-01}\n";
+    struct row {
+        const char* path;
+        const char* answer;
+        const char* expected;  // the edited facts, or "" for nothing
+    };
+    const row rows[] = {
+        {"applicant.hukou_local", "true", "{applicant: {hukou_local: true}, children: [{born: 2015-01-01}]}"},
+        {"applicant.pension", "[{from: 2020-01-01}]",
+         "{applicant: {hukou_local: false, pension: [{from: 2020-01-01}]}, children: [{born: 2015-01-01}]}"},
+        {"housing.kind", "owned", "{applicant: {hukou_local: false}, children: [{born: 2015-01-01}], housing: {kind: owned}}"},
+        {"children[1].grade", "9", "{applicant: {hukou_local: false}, children: [{born: 2015-01-01, grade: 9}]}"},
+        {"children[1]", "{born: 2016-02-02}", "{applicant: {hukou_local: false}, children: [{born: 2016-02-02}]}"},
+        {"children[2].grade", "9", ""},           // no second child
+        {"children[0].grade", "9", ""},           // indexes count from 1
+        {"children[x].grade", "9", ""},           // not an index
+        {"children[1.grade", "9", ""},            // unclosed
+        {"applicant.hukou_local.more", "1", ""},  // a value is not a record
+        {"", "1", ""},
+        {"applicant.hukou_local", "[unclosed", ""},  // the answer is not YAML
+    };
+    for (const auto& r : rows) {
+        INFO(r.path << " = " << r.answer);
+        auto edited = with_answer(profile, r.path, r.answer);
+        if (!*r.expected) {
+            CHECK_FALSE(edited);
+            continue;
+        }
+        REQUIRE(edited);
+        CHECK_THAT(*edited, Catch::Contains(std::string("facts: ") + r.expected));
+    }
+    CHECK_FALSE(with_answer("facts: [unclosed", "a", "1"));
+}
+
 TEST_CASE("nearest changes name the facts to change, values of enums included, fewest first", "[projection]") {
     testing::shipped_rules rules;
     auto family = project_persona(rules, "examples/profiles/county-seat-family.yaml", {"renter_equal_services"});

@@ -70,16 +70,42 @@ void flow(YAML::Node n) {
         for (auto item : n) flow(item);
 }
 
+// Where the facts are: under the envelope's `facts`, or the document itself.
+YAML::Node facts_of(const YAML::Node& doc) {
+    YAML::Node at;
+    at.reset(doc.IsMap() && doc["facts"] ? doc["facts"] : doc);
+    return at;
+}
+
+std::string flow_text(const YAML::Node& doc) {
+    flow(doc);
+    YAML::Emitter e;
+    e << doc;
+    return e.c_str();
+}
+
+// A path step's 1-based list index ("children[2]" → 2, with `name` "children"),
+// 0 for a plain name, nothing when the brackets do not hold a number from 1.
+std::optional<std::size_t> step_index(std::string& name) {
+    auto bracket = name.find('[');
+    if (bracket == std::string::npos) return 0;
+    std::string digits = name.substr(bracket + 1, name.size() - bracket - 2);
+    if (name.back() != ']' || digits.empty() || digits.size() > 6 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    name.resize(bracket);
+    std::size_t index = std::stoul(digits);
+    if (index == 0) return std::nullopt;
+    return index;
+}
+
 }  // namespace
 
 std::string with_fact(const std::string& profile_yaml, const threshold& t, int side, long long today,
                       std::string& shown) {
     YAML::Node doc = YAML::Load(profile_yaml);
-    bool envelope = doc.IsMap() && doc["facts"];
-    YAML::Node facts = envelope ? doc["facts"] : doc;
     // Walk to the fact, making the records on the way; reset() rebinds without writing through.
-    YAML::Node at;
-    at.reset(facts);
+    YAML::Node at = facts_of(doc);
     for (std::size_t i = 0; i + 1 < t.path.size(); ++i) {
         if (!at[t.path[i]] || !at[t.path[i]].IsMap()) at[t.path[i]] = YAML::Node(YAML::NodeType::Map);
         YAML::Node next;
@@ -87,16 +113,12 @@ std::string with_fact(const std::string& profile_yaml, const threshold& t, int s
         at.reset(next);
     }
     at[t.path.back()] = fact_value(t, side, today, shown);
-    flow(doc);
-    YAML::Emitter e;
-    e << doc;
-    return e.c_str();
+    return flow_text(doc);
 }
 
 std::optional<double> number_at(const std::string& profile_yaml, const std::vector<std::string>& path) {
     YAML::Node doc = YAML::Load(profile_yaml);
-    YAML::Node at;
-    at.reset(doc.IsMap() && doc["facts"] ? doc["facts"] : doc);
+    YAML::Node at = facts_of(doc);
     for (const auto& step : path) {
         if (!at.IsMap() || !at[step]) return std::nullopt;
         YAML::Node next;
@@ -111,26 +133,23 @@ std::optional<double> number_at(const std::string& profile_yaml, const std::vect
 }
 
 std::optional<std::string> with_answer(const std::string& profile_yaml, const std::string& path, const std::string& answer) {
-    YAML::Node value;
+    YAML::Node value, doc;
     try {
         value = YAML::Load(answer);
+        doc = YAML::Load(profile_yaml);
     } catch (const YAML::Exception&) {
         return std::nullopt;
     }
-    YAML::Node doc = YAML::Load(profile_yaml);
-    YAML::Node at;
-    at.reset(doc.IsMap() && doc["facts"] ? doc["facts"] : doc);
+    YAML::Node at = facts_of(doc);
     // Steps: names, each with an optional 1-based [index] into a list.
     std::size_t start = 0;
     while (start <= path.size()) {
         std::size_t dot = path.find('.', start);
         if (dot == std::string::npos) dot = path.size();
         std::string step = path.substr(start, dot - start);
-        std::size_t index = 0;
-        if (auto bracket = step.find('['); bracket != std::string::npos) {
-            index = std::stoul(step.substr(bracket + 1));
-            step = step.substr(0, bracket);
-        }
+        auto indexed = step_index(step);
+        if (!indexed || step.empty()) return std::nullopt;
+        std::size_t index = *indexed;
         bool last = dot == path.size();
         if (!at.IsMap() && !at.IsNull()) return std::nullopt;
         if (last && !index) {
@@ -153,10 +172,7 @@ std::optional<std::string> with_answer(const std::string& profile_yaml, const st
         at.reset(next);
         start = dot + 1;
     }
-    flow(doc);
-    YAML::Emitter e;
-    e << doc;
-    return std::string(e.c_str());
+    return flow_text(doc);
 }
 
 }  // namespace entitle::data

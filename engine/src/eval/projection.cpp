@@ -50,6 +50,171 @@ bool holds(const service_result& s, const std::string& key) {
     return false;
 }
 
+// Eligible from: day by day, nothing else changing; and what holds the
+// service back today, each with the day it is met.
+void eligible_from(const program& rules, const profile& p, const service_result& s, long long today, int horizon_days,
+                   service_projection& sp) {
+    std::vector<blocker> blockers;
+    for (const auto& c : s.conditions) {
+        bool failed = c.unless ? c.outcome == truth::yes : c.outcome == truth::no;
+        if (!failed) continue;
+        std::vector<const explanation*> leaves;
+        failed_leaves(c, leaves);
+        for (const auto* leaf : leaves) {
+            std::vector<std::string> shown;
+            eval::deciding(*leaf, leaf->outcome, shown);
+            blockers.push_back({leaf->label.empty() ? leaf->text : leaf->label, shown.empty() ? leaf->text : shown[0], {}});
+        }
+    }
+    if (!s.decided_by.empty()) blockers.push_back({"exception " + s.decided_by, "exception " + s.decided_by, {}});
+    for (long long day = today + 1; day <= today + horizon_days; ++day) {
+        auto later = rules.evaluate(p, {date_of(day), {s.id}});
+        if (later.services.empty()) break;
+        const service_result& then = later.services.front();
+        for (auto& b : blockers)
+            if (!b.met && holds(then, b.key)) b.met = day;
+        if (then.outcome == verdict::eligible) {
+            sp.eligible_from = date_of(day);
+            break;
+        }
+    }
+    sp.never = !sp.eligible_from;
+    for (const auto& b : blockers)
+        sp.blocking.push_back(b.shown + (b.met ? ": met on " + to_string(date_of(*b.met))
+                                               : sp.never ? ": not met within the horizon" : ""));
+}
+
+std::string fact_name(const threshold& t) {
+    std::string f;
+    for (const auto& step : t.path) f += (f.empty() ? "" : ".") + step;
+    return f;
+}
+
+std::string condition_name(const threshold& t) { return t.label.empty() ? t.text : t.label; }
+
+// The sides of a threshold that satisfy it: at it, then one step beyond (for > and <).
+std::vector<int> satisfying_sides(const threshold& t) {
+    return t.direction > 0 ? std::vector<int>{0, 1} : t.direction < 0 ? std::vector<int>{0, -1} : std::vector<int>{0};
+}
+
+// A profile with one fact changed: its text, and the value set as shown.
+struct edit {
+    std::string yaml, shown;
+};
+
+// Edits of one profile toward one service's eligibility on one day.
+class change_search {
+public:
+    change_search(const program& rules, std::shared_ptr<const source_file> text, const civil_date& as_of,
+                  const std::string& service)
+        : rules_(rules), text_(std::move(text)), as_of_(as_of), service_(service), today_(day_of(as_of)) {}
+
+    const program& rules() const { return rules_; }
+    const civil_date& as_of() const { return as_of_; }
+    long long today() const { return today_; }
+
+    bool eligible_with(const std::string& yaml) const {
+        auto edited = rules_.load_profile(std::make_shared<source_file>(text_->name(), yaml));
+        if (!edited.value) return false;
+        auto r = rules_.evaluate(*edited.value, {as_of_, {service_}});
+        return !r.services.empty() && r.services.front().outcome == verdict::eligible;
+    }
+
+    // The threshold's fact set to a value that satisfies the condition, and
+    // whether that alone makes the service eligible; nothing when the fact
+    // cannot be set (or, for a searched number, no value does it).
+    std::optional<edit> move(const threshold& t, bool& eligible) const {
+        eligible = false;
+        if (t.how == threshold::lever::search) {
+            auto found = search_number(t);
+            eligible = found.has_value();
+            return found;
+        }
+        std::optional<edit> tried;
+        if (t.how == threshold::lever::value) {
+            // A bool or enum fact: each value that satisfies the condition.
+            for (const auto& v : t.values)
+                if (auto edited = data::with_answer(text_->text(), fact_name(t), v)) {
+                    tried = edit{*edited, v};
+                    if ((eligible = eligible_with(tried->yaml))) break;
+                }
+            return tried;
+        }
+        for (int side : satisfying_sides(t)) {
+            tried = edit{};
+            tried->yaml = data::with_fact(text_->text(), t, side, today_, tried->shown);
+            if ((eligible = eligible_with(tried->yaml))) break;
+        }
+        return tried;
+    }
+
+private:
+    const program& rules_;
+    std::shared_ptr<const source_file> text_;
+    civil_date as_of_;
+    const std::string& service_;
+    long long today_;
+
+    // A number a computed comparison reads: the value nearest today's that makes the
+    // service eligible, between today's and 0 or a large multiple (bisection).
+    std::optional<edit> search_number(const threshold& t) const {
+        auto now = data::number_at(text_->text(), t.path);
+        if (!now) return std::nullopt;
+        bool whole = std::fabs(*now - std::round(*now)) < 1e-9;
+        auto set = [&](double v) -> std::optional<edit> {
+            std::ostringstream s;
+            s.precision(15);
+            s << (whole ? std::round(v) : v);
+            auto edited = data::with_answer(text_->text(), fact_name(t), s.str());
+            if (!edited || !eligible_with(*edited)) return std::nullopt;
+            return edit{*edited, s.str()};
+        };
+        for (double far : {0.0, std::max(*now * 10, *now + 1e6)}) {
+            if (!set(far)) continue;
+            double bad = *now, good = far;
+            for (int i = 0; i < 60 && std::fabs(good - bad) > (whole ? 1.0 : 1e-6); ++i) {
+                double mid = (bad + good) / 2;
+                (set(mid) ? good : bad) = mid;
+            }
+            // The eligible value nearest today's: for whole numbers, the integer on today's side first.
+            std::vector<double> tries = {good};
+            if (whole) tries = good < bad ? std::vector<double>{std::ceil(good), std::floor(good)}
+                                          : std::vector<double>{std::floor(good), std::ceil(good)};
+            for (double v : tries)
+                if (auto best = set(v)) return best;
+        }
+        return std::nullopt;
+    }
+};
+
+// Nearest changes: the facts behind the service's thresholds, one, then two at a time.
+void nearest_changes(const change_search& search, std::size_t most, service_projection& sp) {
+    auto add = [&](std::vector<std::string> facts, std::vector<std::string> conditions) {
+        sp.nearest_changes.push_back(std::move(facts));
+        sp.nearest_change_conditions.push_back(std::move(conditions));
+    };
+    auto thresholds = search.rules().thresholds(sp.service, search.as_of());
+    std::vector<std::pair<const threshold*, edit>> partial;  // moves that are not enough alone
+    for (const auto& t : thresholds) {
+        bool eligible = false;
+        auto moved = search.move(t, eligible);
+        if (!moved) continue;
+        if (!eligible) partial.emplace_back(&t, std::move(*moved));
+        else if (sp.nearest_changes.size() < most) add({fact_name(t) + " = " + moved->shown}, {condition_name(t)});
+    }
+    for (std::size_t a = 0; a < partial.size() && sp.nearest_changes.size() < most; ++a)
+        for (std::size_t b = a + 1; b < partial.size() && sp.nearest_changes.size() < most; ++b) {
+            const threshold& ta = *partial[a].first;
+            const threshold& tb = *partial[b].first;
+            if (ta.path == tb.path) continue;
+            std::string shown_b;
+            std::string yaml = data::with_fact(partial[a].second.yaml, tb, satisfying_sides(tb).back(), search.today(), shown_b);
+            if (search.eligible_with(yaml))
+                add({fact_name(ta) + " = " + partial[a].second.shown, fact_name(tb) + " = " + shown_b},
+                    {condition_name(ta), condition_name(tb)});
+        }
+}
+
 }  // namespace
 
 projection project(const program& rules, std::shared_ptr<const source_file> text, const evaluation& e,
@@ -82,138 +247,8 @@ projection project(const program& rules, std::shared_ptr<const source_file> text
             out.services.push_back(std::move(sp));
             continue;
         }
-        // What holds it back today.
-        std::vector<blocker> blockers;
-        for (const auto& c : s.conditions) {
-            bool failed = c.unless ? c.outcome == truth::yes : c.outcome == truth::no;
-            if (!failed) continue;
-            std::vector<const explanation*> leaves;
-            failed_leaves(c, leaves);
-            for (const auto* leaf : leaves) {
-                std::vector<std::string> shown;
-                eval::deciding(*leaf, leaf->outcome, shown);
-                blockers.push_back({leaf->label.empty() ? leaf->text : leaf->label, shown.empty() ? leaf->text : shown[0], {}});
-            }
-        }
-        if (!s.decided_by.empty()) blockers.push_back({"exception " + s.decided_by, "exception " + s.decided_by, {}});
-        // Eligible from: day by day, nothing else changing.
-        for (long long day = today + 1; day <= today + options.horizon_days; ++day) {
-            auto later = rules.evaluate(p, {date_of(day), {s.id}});
-            if (later.services.empty()) break;
-            const service_result& then = later.services.front();
-            for (auto& b : blockers)
-                if (!b.met && holds(then, b.key)) b.met = day;
-            if (then.outcome == verdict::eligible) {
-                sp.eligible_from = date_of(day);
-                break;
-            }
-        }
-        sp.never = !sp.eligible_from;
-        for (const auto& b : blockers)
-            sp.blocking.push_back(b.shown + (b.met ? ": met on " + to_string(date_of(*b.met))
-                                                   : sp.never ? ": not met within the horizon" : ""));
-        // Nearest changes: the facts behind the thresholds, one, then two at a time.
-        auto thresholds = rules.thresholds(s.id, e.as_of);
-        std::vector<std::pair<threshold, std::string>> moves;  // a threshold and its satisfying side's value
-        auto eligible_with = [&](const std::string& yaml) {
-            auto edited = rules.load_profile(std::make_shared<source_file>(text->name(), yaml));
-            if (!edited.value) return false;
-            auto r = rules.evaluate(*edited.value, {e.as_of, {s.id}});
-            return !r.services.empty() && r.services.front().outcome == verdict::eligible;
-        };
-        auto condition_name = [](const threshold& t) { return t.label.empty() ? t.text : t.label; };
-        auto fact_name = [](const threshold& t) {
-            std::string f;
-            for (const auto& step : t.path) f += (f.empty() ? "" : ".") + step;
-            return f;
-        };
-        // The sides of a threshold that satisfy it: at it, then one step beyond (for > and <).
-        auto sides = [](const threshold& t) {
-            return t.direction > 0 ? std::vector<int>{0, 1} : t.direction < 0 ? std::vector<int>{0, -1} : std::vector<int>{0};
-        };
-        std::vector<std::pair<int, std::string>> singles;  // (threshold index, yaml with the fact at its far side)
-        for (std::size_t i = 0; i < thresholds.size(); ++i) {
-            const auto& t = thresholds[i];
-            bool found = false;
-            std::string yaml, shown;
-            if (t.how == threshold::lever::search) {
-                // A number a computed comparison reads: the value nearest today's that makes the
-                // service eligible, between today's and 0 or a large multiple (bisection).
-                auto now = data::number_at(text->text(), t.path);
-                if (!now) continue;
-                bool whole = std::fabs(*now - std::round(*now)) < 1e-9;
-                auto set = [&](double v) {
-                    std::ostringstream s;
-                    s.precision(15);
-                    s << (whole ? std::round(v) : v);
-                    return std::pair{data::with_answer(text->text(), fact_name(t), s.str()), s.str()};
-                };
-                for (double far : {0.0, std::max(*now * 10, *now + 1e6)}) {
-                    auto [edge, edge_text] = set(far);
-                    if (!edge || !eligible_with(*edge)) continue;
-                    double bad = *now, good = far;
-                    for (int i = 0; i < 60 && std::fabs(good - bad) > (whole ? 1.0 : 1e-6); ++i) {
-                        double mid = (bad + good) / 2;
-                        auto [y, ignored] = set(mid);
-                        (void)ignored;
-                        if (y && eligible_with(*y)) good = mid;
-                        else bad = mid;
-                    }
-                    // The eligible value nearest today's: for whole numbers, the integer on today's side first.
-                    std::vector<double> tries = {good};
-                    if (whole) tries = good < bad ? std::vector<double>{std::ceil(good), std::floor(good)}
-                                                  : std::vector<double>{std::floor(good), std::ceil(good)};
-                    for (double v : tries) {
-                        auto [best, best_text] = set(v);
-                        if (best && eligible_with(*best)) {
-                            yaml = *best;
-                            shown = best_text;
-                            found = true;
-                            break;
-                        }
-                    }
-                    if (found) break;
-                }
-                if (!found) continue;
-            } else if (t.how == threshold::lever::value) {
-                // A bool or enum fact: each value that satisfies the condition.
-                for (const auto& v : t.values) {
-                    auto edited = data::with_answer(text->text(), fact_name(t), v);
-                    if (!edited) continue;
-                    yaml = *edited;
-                    shown = v;
-                    if ((found = eligible_with(yaml))) break;
-                }
-                if (yaml.empty()) continue;
-            } else {
-                for (int side : sides(t)) {
-                    yaml = data::with_fact(text->text(), t, side, today, shown);
-                    if ((found = eligible_with(yaml))) break;
-                }
-            }
-            if (found) {
-                if (sp.nearest_changes.size() < options.max_changes) {
-                    sp.nearest_changes.push_back({fact_name(t) + " = " + shown});
-                    sp.nearest_change_conditions.push_back({condition_name(t)});
-                }
-            } else {
-                singles.emplace_back(static_cast<int>(i), yaml);
-            }
-        }
-        for (std::size_t a = 0; a < singles.size() && sp.nearest_changes.size() < options.max_changes; ++a)
-            for (std::size_t b = a + 1; b < singles.size() && sp.nearest_changes.size() < options.max_changes; ++b) {
-                const auto& ta = thresholds[static_cast<std::size_t>(singles[a].first)];
-                const auto& tb = thresholds[static_cast<std::size_t>(singles[b].first)];
-                if (ta.path == tb.path) continue;
-                std::string shown_a, shown_b;
-                data::with_fact(text->text(), ta, sides(ta).back(), today, shown_a);
-                std::string yaml = data::with_fact(singles[a].second, tb, sides(tb).back(), today, shown_b);
-                if (eligible_with(yaml))
-                {
-                    sp.nearest_changes.push_back({fact_name(ta) + " = " + shown_a, fact_name(tb) + " = " + shown_b});
-                    sp.nearest_change_conditions.push_back({condition_name(ta), condition_name(tb)});
-                }
-            }
+        eligible_from(rules, p, s, today, options.horizon_days, sp);
+        nearest_changes(change_search(rules, text, e.as_of, s.id), options.max_changes, sp);
         out.services.push_back(std::move(sp));
     }
     return out;
