@@ -4,17 +4,11 @@
 #include <entitle/entitle.hpp>
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace entitle::cli {
@@ -52,41 +46,31 @@ int run_ask(const std::vector<std::string>& args) {
     if (!a.positional.empty()) return usage_error("unexpected argument '" + a.positional.front() + "'", ask_usage);
     for (const char* required : {"rules", "profile"})
         if (!a.one(required)) return usage_error(std::string("--") + required + " is required", ask_usage);
-    std::ifstream in(*a.one("profile"), std::ios::binary);
-    if (!in) return std::cerr << "entitle: cannot read profile " << *a.one("profile") << "\n", 1;
-    std::ostringstream read;
-    read << in.rdbuf();
-    std::string text = read.str();
+    std::optional<entitle::civil_date> as_of;
+    if (!as_of_arg(a, ask_usage, as_of)) return 2;
+    auto source = read_source(*a.one("profile"), "profile");
+    if (!source) return 1;
+    const std::string& name = source->name();
+    std::string text = source->text();
     std::ifstream script;
     if (a.one("script")) {
         script.open(*a.one("script"));
         if (!script) return std::cerr << "entitle: cannot read script " << *a.one("script") << "\n", 1;
     }
     std::istream& answers = a.one("script") ? static_cast<std::istream&>(script) : std::cin;
-    entitle::check_options options;
-    auto loaded = entitle::load_rule_files(a.values["rules"], options);
-    if (loaded.diags.has_errors()) return std::cerr << entitle::render_text(loaded.diags), 1;
-    const std::string& name = *a.one("profile");
-    auto compiled = entitle::compile(loaded.files, options,
-                                     a.one("ruleset") ? *a.one("ruleset")
-                                                      : entitle::profile_ruleset(entitle::source_file(name, text)));
-    if (!compiled.program) return std::cerr << entitle::render_text(compiled.diags), 1;
-    const auto& program = *compiled.program;
-    auto profile = program.load_profile(std::make_shared<entitle::source_file>(name, text));
+    auto compiled = compile_rules(a, a.one("ruleset") ? *a.one("ruleset") : entitle::profile_ruleset(*source));
+    if (!compiled) return 1;
+    const auto& program = *compiled;
+    auto profile = program.load_profile(source);
     if (!profile.value) return std::cerr << entitle::render_text(profile.diags), 1;
-    entitle::civil_date as_of = profile.as_of ? *profile.as_of : *entitle::parse_date(today());
-    if (a.one("as-of")) {
-        auto d = entitle::parse_date(*a.one("as-of"));
-        if (!d) return usage_error("--as-of needs a date YYYY-MM-DD, got '" + *a.one("as-of") + "'", ask_usage);
-        as_of = *d;
-    }
-    auto result = program.evaluate(*profile.value, {as_of, {}});
+    if (!as_of) as_of = profile.as_of.value_or(today());
+    auto result = program.evaluate(*profile.value, {*as_of, {}});
     auto tally = [](const entitle::evaluation& e) {
         std::size_t open = 0;
         for (const auto& s : e.services) open += s.outcome == entitle::verdict::undetermined;
         return open;
     };
-    std::cout << result.ruleset << " · " << result.entity << " · as of " << entitle::to_string(as_of) << ": "
+    std::cout << result.ruleset << " · " << result.entity << " · as of " << entitle::to_string(*as_of) << ": "
               << count(result.services.size(), "service") << ", " << tally(result) << " undetermined\n";
     std::set<std::string> skipped;
     bool quit = false;
@@ -141,7 +125,7 @@ int run_ask(const std::vector<std::string>& args) {
             }
             text = *edited;
             auto before = result;
-            result = program.evaluate(*attempt.value, {as_of, {}});
+            result = program.evaluate(*attempt.value, {*as_of, {}});
             for (std::size_t k = 0; k < result.services.size(); ++k)
                 if (before.services[k].outcome == entitle::verdict::undetermined &&
                     result.services[k].outcome != entitle::verdict::undetermined)

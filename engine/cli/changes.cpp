@@ -5,13 +5,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
-#include <set>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -167,12 +164,8 @@ int run_diff(const std::vector<std::string>& args) {
     std::string on_error = a.one("on-error") ? *a.one("on-error") : "skip";
     if (on_error != "skip" && on_error != "stop")
         return usage_error("--on-error is skip or stop, got '" + on_error + "'", diff_usage);
-    entitle::civil_date as_of = *entitle::parse_date(today());
-    if (a.one("as-of")) {
-        auto d = entitle::parse_date(*a.one("as-of"));
-        if (!d) return usage_error("--as-of needs a date YYYY-MM-DD, got '" + *a.one("as-of") + "'", diff_usage);
-        as_of = *d;
-    }
+    std::optional<entitle::civil_date> as_of;
+    if (!as_of_arg(a, diff_usage, as_of)) return 2;
     entitle::check_options new_options;
     for (const auto& s : a.values["set"]) {
         auto eq = s.find('=');
@@ -218,7 +211,7 @@ int run_diff(const std::vector<std::string>& args) {
     std::string new_name = name("new") + " [" + new_side.program->ruleset() + "]";
     for (const auto& s : a.values["set"]) new_name += " --set " + s;
     entitle::diff_options options;
-    options.as_of = as_of;
+    options.as_of = as_of.value_or(today());
     options.by = a.values["by"];
     entitle::population_diff diff(old_side.program, new_side.program, options, old_name, new_name);
 
@@ -322,24 +315,12 @@ int run_gen(const std::vector<std::string>& args) {
         return usage_error("--seed needs a whole number, got '" + *a.one("seed") + "'", gen_usage);
     options.count = n;
     options.seed = seed;
-    options.as_of = *entitle::parse_date(today());
-    if (a.one("as-of")) {
-        auto d = entitle::parse_date(*a.one("as-of"));
-        if (!d) return usage_error("--as-of needs a date YYYY-MM-DD, got '" + *a.one("as-of") + "'", gen_usage);
-        options.as_of = *d;
-    }
-    if (a.one("spec")) {
-        std::ifstream in(*a.one("spec"), std::ios::binary);
-        if (!in) return std::cerr << "entitle: cannot read spec " << *a.one("spec") << "\n", 1;
-        std::ostringstream text;
-        text << in.rdbuf();
-        options.spec = std::make_shared<entitle::source_file>(*a.one("spec"), text.str());
-    }
-    entitle::check_options check;
-    auto loaded = entitle::load_rule_files(a.values["rules"], check);
-    if (loaded.diags.has_errors()) return std::cerr << entitle::render_text(loaded.diags), 1;
-    auto compiled = entitle::compile(loaded.files, check, a.one("ruleset") ? *a.one("ruleset") : "");
-    if (!compiled.program) return std::cerr << entitle::render_text(compiled.diags), 1;
+    std::optional<entitle::civil_date> as_of;
+    if (!as_of_arg(a, gen_usage, as_of)) return 2;
+    options.as_of = as_of.value_or(today());
+    if (a.one("spec") && !(options.spec = read_source(*a.one("spec"), "spec"))) return 1;
+    auto program = compile_rules(a, a.one("ruleset") ? *a.one("ruleset") : "");
+    if (!program) return 1;
     // Streamed: to standard output, or to a temporary file renamed when complete.
     std::string temporary = a.one("out") ? *a.one("out") + ".tmp" : "";
     std::ofstream file;
@@ -348,7 +329,7 @@ int run_gen(const std::vector<std::string>& args) {
         if (!file) return std::cerr << "entitle: cannot write " << *a.one("out") << "\n", 1;
     }
     std::ostream& out = temporary.empty() ? std::cout : file;
-    auto diags = compiled.program->generate(options, [&](const std::string& line) { out << line << '\n'; });
+    auto diags = program->generate(options, [&](const std::string& line) { out << line << '\n'; });
     if (diags.has_errors()) {
         std::cerr << entitle::render_text(diags);
         if (!temporary.empty()) std::remove(temporary.c_str());
@@ -371,26 +352,16 @@ int run_boundaries(const std::vector<std::string>& args) {
     if (!a.positional.empty()) return usage_error("unexpected argument '" + a.positional.front() + "'", boundaries_usage);
     for (const char* required : {"rules", "service", "profile"})
         if (!a.one(required)) return usage_error(std::string("--") + required + " is required", boundaries_usage);
-    std::ifstream in(*a.one("profile"), std::ios::binary);
-    if (!in) return std::cerr << "entitle: cannot read profile " << *a.one("profile") << "\n", 1;
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto source = std::make_shared<entitle::source_file>(*a.one("profile"), text.str());
-    entitle::check_options options;
-    auto loaded = entitle::load_rule_files(a.values["rules"], options);
-    if (loaded.diags.has_errors()) return std::cerr << entitle::render_text(loaded.diags), 1;
-    auto compiled = entitle::compile(loaded.files, options,
-                                     a.one("ruleset") ? *a.one("ruleset") : entitle::profile_ruleset(*source));
-    if (!compiled.program) return std::cerr << entitle::render_text(compiled.diags), 1;
-    const auto& program = *compiled.program;
+    std::optional<entitle::civil_date> as_of;
+    if (!as_of_arg(a, boundaries_usage, as_of)) return 2;
+    auto source = read_source(*a.one("profile"), "profile");
+    if (!source) return 1;
+    auto compiled = compile_rules(a, a.one("ruleset") ? *a.one("ruleset") : entitle::profile_ruleset(*source));
+    if (!compiled) return 1;
+    const auto& program = *compiled;
     auto profile = program.load_profile(source);
     if (!profile.value) return std::cerr << entitle::render_text(profile.diags), 1;
-    std::optional<entitle::civil_date> as_of = profile.as_of;
-    if (a.one("as-of")) {
-        as_of = entitle::parse_date(*a.one("as-of"));
-        if (!as_of) return usage_error("--as-of needs a date YYYY-MM-DD, got '" + *a.one("as-of") + "'", boundaries_usage);
-    }
-    if (!as_of) as_of = entitle::parse_date(today());
+    if (!as_of) as_of = profile.as_of.value_or(today());
     const std::string& service = *a.one("service");
     auto evaluated = program.evaluate(*profile.value, {*as_of, {service}});
     if (evaluated.services.empty())

@@ -1,12 +1,16 @@
 // What the entitle command's subcommands share: argument parsing, usage
-// errors, counts in words, today's date, and writing a file whole or not at
-// all. One file per group of subcommands: rules.cpp (check, eval, explain,
+// errors, counts in words, today's date and --as-of, reading an input,
+// compiling --rules, and writing a file whole or not at all. One file per group of subcommands: rules.cpp (check, eval, explain,
 // test), changes.cpp (diff, gen, boundaries), ask.cpp (ask); main.cpp
 // dispatches.
 #pragma once
 
+#include <entitle/entitle.hpp>
+
 #include <cstddef>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,8 +39,18 @@ bool valid_format(const parsed_args& a, std::string& format, std::string& error)
 int usage_error(const std::string& message, const char* usage);
 // "3 files", "1 file".
 std::string count(std::size_t n, const char* one, const char* many = nullptr);
-// Today's date, YYYY-MM-DD (UTC).
-std::string today();
+// Today's date (UTC).
+entitle::civil_date today();
+// The --as-of date into `out` (left alone when the option is not given).
+// False, with the usage error printed (exit 2), when it is not a date.
+bool as_of_arg(const parsed_args& a, const char* usage, std::optional<entitle::civil_date>& out);
+// The text of an input file ("-": standard input, named <stdin>); nothing,
+// with "entitle: cannot read WHAT PATH" on stderr, when it cannot be read.
+std::shared_ptr<const entitle::source_file> read_source(const std::string& path, const std::string& what);
+// The --rules files compiled for `ruleset` ("": the one no other extends);
+// nothing, with the diagnostics on stderr, when they have errors.
+std::shared_ptr<const entitle::program> compile_rules(const parsed_args& a, const std::string& ruleset,
+                                                      const entitle::check_options& options = {});
 // Writes `text` to `path` whole or not at all: a temporary file beside it, then a rename.
 bool write_whole(const std::string& path, const std::string& text);
 

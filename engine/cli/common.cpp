@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace entitle::cli {
 
@@ -54,16 +55,49 @@ bool valid_format(const parsed_args& a, std::string& format, std::string& error)
     return false;
 }
 
-std::string today() {
+entitle::civil_date today() {
     std::time_t now = std::time(nullptr);
     std::tm tm{};
     gmtime_r(&now, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
+    return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
-// eval and explain: load rules and profile, evaluate, print.
+bool as_of_arg(const parsed_args& a, const char* usage, std::optional<entitle::civil_date>& out) {
+    const std::string* given = a.one("as-of");
+    if (!given) return true;
+    out = entitle::parse_date(*given);
+    if (!out) usage_error("--as-of needs a date YYYY-MM-DD, got '" + *given + "'", usage);
+    return out.has_value();
+}
+
+std::shared_ptr<const entitle::source_file> read_source(const std::string& path, const std::string& what) {
+    std::ostringstream text;
+    if (path == "-") {
+        text << std::cin.rdbuf();
+        return std::make_shared<entitle::source_file>("<stdin>", text.str());
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::cerr << "entitle: cannot read " << (what.empty() ? "" : what + " ") << path << "\n";
+        return nullptr;
+    }
+    text << in.rdbuf();
+    return std::make_shared<entitle::source_file>(path, text.str());
+}
+
+std::shared_ptr<const entitle::program> compile_rules(const parsed_args& a, const std::string& ruleset,
+                                                      const entitle::check_options& options) {
+    auto paths = a.values.find("rules");
+    auto loaded = entitle::load_rule_files(paths == a.values.end() ? std::vector<std::string>{} : paths->second, options);
+    if (loaded.diags.has_errors()) {
+        std::cerr << entitle::render_text(loaded.diags);
+        return nullptr;
+    }
+    auto compiled = entitle::compile(loaded.files, options, ruleset);
+    if (!compiled.program) std::cerr << entitle::render_text(compiled.diags);
+    return compiled.program;
+}
+
 bool write_whole(const std::string& path, const std::string& text) {
     std::string temporary = path + ".tmp";
     {

@@ -4,17 +4,10 @@
 #include <entitle/entitle.hpp>
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
-#include <set>
-#include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace entitle::cli {
@@ -138,10 +131,7 @@ int run_eval(const std::vector<std::string>& args, bool explain) {
     if (explain && (!a.one("service") || a.values["service"].size() != 1))
         return usage_error("explain needs exactly one --service", usage);
     std::optional<entitle::civil_date> as_of;
-    if (a.one("as-of")) {
-        as_of = entitle::parse_date(*a.one("as-of"));
-        if (!as_of) return usage_error("--as-of needs a date YYYY-MM-DD, got '" + *a.one("as-of") + "'", usage);
-    }
+    if (!as_of_arg(a, usage, as_of)) return 2;
 
     entitle::check_options options;
     auto loaded = entitle::load_rule_files(a.values["rules"], options);
@@ -153,16 +143,8 @@ int run_eval(const std::vector<std::string>& args, bool explain) {
     };
     if (loaded.diags.has_errors()) return fail(loaded.diags);
 
-    const std::string& path = *a.one("profile");
-    std::ostringstream text;
-    if (path == "-") {
-        text << std::cin.rdbuf();  // --profile - reads standard input
-    } else {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) return std::cerr << "entitle: cannot read profile " << path << "\n", 1;
-        text << in.rdbuf();
-    }
-    auto source = std::make_shared<entitle::source_file>(path == "-" ? "<stdin>" : path, text.str());
+    auto source = read_source(*a.one("profile"), "profile");  // --profile - reads standard input
+    if (!source) return 1;
     // The ruleset: --ruleset, else the one the profile says it is written for.
     std::string ruleset = a.one("ruleset") ? *a.one("ruleset") : entitle::profile_ruleset(*source);
     auto compiled = entitle::compile(loaded.files, options, ruleset);
@@ -173,7 +155,7 @@ int run_eval(const std::vector<std::string>& args, bool explain) {
     if (!profile.value) return fail(profile.diags);
 
     entitle::eval_options eopts;
-    eopts.as_of = as_of ? *as_of : profile.as_of ? *profile.as_of : *entitle::parse_date(today());
+    eopts.as_of = as_of ? *as_of : profile.as_of.value_or(today());
     if (a.values.count("service")) eopts.services = a.values["service"];
     auto result = compiled.program->evaluate(*profile.value, eopts);
     for (const auto& id : eopts.services) {
@@ -269,15 +251,12 @@ int run_test(const std::vector<std::string>& args) {
     std::vector<entitle::case_result> results;
     bool file_errors = false;
     for (const auto& path : files) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            std::cerr << "entitle: cannot read " << path << "\n";
+        auto text = read_source(path, "");
+        if (!text) {
             file_errors = true;
             continue;
         }
-        std::ostringstream text;
-        text << in.rdbuf();
-        suites.push_back(entitle::load_tests(std::make_shared<entitle::source_file>(path, text.str())));
+        suites.push_back(entitle::load_tests(text));
         if (suites.back().diags.has_errors()) {
             std::cerr << entitle::render_text(suites.back().diags);
             file_errors = true;

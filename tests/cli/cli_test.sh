@@ -329,5 +329,26 @@ expect boundaries-no-service 2 -- "$entitle" boundaries --rules rules --service 
 contains boundaries-no-service err "no service 'nope' for Person in ruleset capital"
 expect boundaries-no-profile 2 -- "$entitle" boundaries --rules rules --service settlement
 
+# The inputs every command reads the same way: --as-of (a usage error, 2),
+# a file that cannot be read (1), rules with errors (1), each said where.
+profile=examples/profiles/capital-worker.yaml
+printf 'ruleset broken\nservice s "s" for Nobody\n' >"$scratch/broken.rules"
+while IFS='|' read -r name code message args; do
+  # shellcheck disable=SC2086 # the arguments are words
+  expect "$name" "$code" -- "$entitle" $args
+  contains "$name" err "$message"
+done <<EOF_CASES
+ask-bad-date|2|--as-of needs a date YYYY-MM-DD, got 'soon'|ask --rules rules --profile $profile --as-of soon
+gen-bad-date|2|--as-of needs a date YYYY-MM-DD, got '2025-02-30'|gen --rules rules --entity Person --n 1 --as-of 2025-02-30
+diff-bad-date|2|--as-of needs a date YYYY-MM-DD, got '1/9/2025'|diff --old rules --population - --as-of 1/9/2025
+boundaries-bad-date|2|--as-of needs a date YYYY-MM-DD, got 'x'|boundaries --rules rules --service settlement --profile $profile --as-of x
+ask-missing-profile|1|cannot read profile no/such.yaml|ask --rules rules --profile no/such.yaml
+boundaries-missing-profile|1|cannot read profile no/such.yaml|boundaries --rules rules --service settlement --profile no/such.yaml
+gen-missing-spec|1|cannot read spec no/such.yaml|gen --rules rules --entity Person --n 1 --spec no/such.yaml
+ask-broken-rules|1|broken.rules:2:19: error[E206]: service for undeclared entity 'Nobody'|ask --rules $scratch/broken.rules --profile $profile --ruleset broken
+gen-broken-rules|1|broken.rules:2:19: error[E206]: service for undeclared entity 'Nobody'|gen --rules $scratch/broken.rules --entity Person --n 1
+boundaries-broken-rules|1|broken.rules:2:19: error[E206]: service for undeclared entity 'Nobody'|boundaries --rules $scratch/broken.rules --service s --profile $profile --ruleset broken
+EOF_CASES
+
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
