@@ -85,6 +85,9 @@ struct explanation {
     std::string expected;  // the right side of a comparison, if any
     bool unless = false;   // an `unless` clause: it fails the service when true
     std::vector<explanation> children;
+
+    // The condition as people name it: its label, else its text.
+    const std::string& name() const { return label.empty() ? text : label; }
 };
 
 // A parameter value a verdict used, and where it came from.
@@ -186,6 +189,15 @@ struct threshold {
     int direction = 0;               // +1: more of the fact helps (>=, >), -1: less helps, 0: neither
     std::string shown;               // the threshold as written ("6 months", "2000-12-31")
     std::vector<std::string> values; // lever::value: the values of a bool or enum fact that satisfy it
+
+    // The fact as verdicts name facts ("applicant.pension").
+    std::string fact() const {
+        std::string out;
+        for (const auto& step : path) out += (out.empty() ? "" : ".") + step;
+        return out;
+    }
+    // The condition as explanations name it (explanation::name()).
+    const std::string& condition() const { return label.empty() ? text : label; }
 };
 
 class program {

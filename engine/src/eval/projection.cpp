@@ -40,7 +40,7 @@ void failed_leaves(const explanation& node, std::vector<const explanation*>& out
 // Whether the condition named `key` holds somewhere in the service's explanation.
 bool holds(const service_result& s, const std::string& key) {
     std::function<bool(const explanation&)> walk = [&](const explanation& node) {
-        if ((node.label.empty() ? node.text : node.label) == key) return node.outcome == (node.unless ? truth::no : truth::yes);
+        if (node.name() == key) return node.outcome == (node.unless ? truth::no : truth::yes);
         for (const auto& child : node.children)
             if (walk(child)) return true;
         return false;
@@ -63,7 +63,7 @@ void eligible_from(const program& rules, const profile& p, const service_result&
         for (const auto* leaf : leaves) {
             std::vector<std::string> shown;
             eval::deciding(*leaf, leaf->outcome, shown);
-            blockers.push_back({leaf->label.empty() ? leaf->text : leaf->label, shown.empty() ? leaf->text : shown[0], {}});
+            blockers.push_back({leaf->name(), shown.empty() ? leaf->text : shown[0], {}});
         }
     }
     if (!s.decided_by.empty()) blockers.push_back({"exception " + s.decided_by, "exception " + s.decided_by, {}});
@@ -83,14 +83,6 @@ void eligible_from(const program& rules, const profile& p, const service_result&
         sp.blocking.push_back(b.shown + (b.met ? ": met on " + to_string(date_of(*b.met))
                                                : sp.never ? ": not met within the horizon" : ""));
 }
-
-std::string fact_name(const threshold& t) {
-    std::string f;
-    for (const auto& step : t.path) f += (f.empty() ? "" : ".") + step;
-    return f;
-}
-
-std::string condition_name(const threshold& t) { return t.label.empty() ? t.text : t.label; }
 
 // The sides of a threshold that satisfy it: at it, then one step beyond (for > and <).
 std::vector<int> satisfying_sides(const threshold& t) {
@@ -134,7 +126,7 @@ public:
         if (t.how == threshold::lever::value) {
             // A bool or enum fact: each value that satisfies the condition.
             for (const auto& v : t.values)
-                if (auto edited = data::with_answer(text_->text(), fact_name(t), v)) {
+                if (auto edited = data::with_answer(text_->text(), t.fact(), v)) {
                     tried = edit{*edited, v};
                     if ((eligible = eligible_with(tried->yaml))) break;
                 }
@@ -165,7 +157,7 @@ private:
             std::ostringstream s;
             s.precision(15);
             s << (whole ? std::round(v) : v);
-            auto edited = data::with_answer(text_->text(), fact_name(t), s.str());
+            auto edited = data::with_answer(text_->text(), t.fact(), s.str());
             if (!edited || !eligible_with(*edited)) return std::nullopt;
             return edit{*edited, s.str()};
         };
@@ -200,7 +192,7 @@ void nearest_changes(const change_search& search, std::size_t most, service_proj
         auto moved = search.move(t, eligible);
         if (!moved) continue;
         if (!eligible) partial.emplace_back(&t, std::move(*moved));
-        else if (sp.nearest_changes.size() < most) add({fact_name(t) + " = " + moved->shown}, {condition_name(t)});
+        else if (sp.nearest_changes.size() < most) add({t.fact() + " = " + moved->shown}, {t.condition()});
     }
     for (std::size_t a = 0; a < partial.size() && sp.nearest_changes.size() < most; ++a)
         for (std::size_t b = a + 1; b < partial.size() && sp.nearest_changes.size() < most; ++b) {
@@ -210,8 +202,8 @@ void nearest_changes(const change_search& search, std::size_t most, service_proj
             std::string shown_b;
             std::string yaml = data::with_fact(partial[a].second.yaml, tb, satisfying_sides(tb).back(), search.today(), shown_b);
             if (search.eligible_with(yaml))
-                add({fact_name(ta) + " = " + partial[a].second.shown, fact_name(tb) + " = " + shown_b},
-                    {condition_name(ta), condition_name(tb)});
+                add({ta.fact() + " = " + partial[a].second.shown, tb.fact() + " = " + shown_b},
+                    {ta.condition(), tb.condition()});
         }
 }
 

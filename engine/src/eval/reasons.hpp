@@ -21,7 +21,7 @@ inline void deciding(const explanation& node, truth want, std::vector<std::strin
         return;
     }
     std::string seen = node.observed.empty() ? "" : " (" + node.observed + (node.expected.empty() ? "" : " vs " + node.expected) + ")";
-    out.push_back((node.label.empty() ? node.text : node.label) + seen);
+    out.push_back(node.name() + seen);
 }
 
 // Why a service is not eligible: the conditions that failed, down to the

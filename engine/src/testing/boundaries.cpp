@@ -55,9 +55,7 @@ boundary_report find_boundaries(const program& rules, const std::string& service
             if (result.services.empty()) continue;
             c.outcome = result.services.front().outcome;
             seen.push_back(c.outcome);
-            std::string fact;
-            for (const auto& step : t.path) fact += (fact.empty() ? "" : ".") + step;
-            tests << "\n- name: " << quoted(service + ": " + (t.label.empty() ? t.text : t.label) + " — " + fact + " " +
+            tests << "\n- name: " << quoted(service + ": " + t.condition() + " — " + t.fact() + " " +
                                             c.value + " (" + c.side + " " + t.shown + ")")
                   << "\n  rules: " << ruleset << "\n  as_of: " << to_string(as_of) << "\n  profile: " << c.profile
                   << "\n  expect:\n    " << service << ": " << to_string(c.outcome) << "\n";
@@ -67,9 +65,7 @@ boundary_report find_boundaries(const program& rules, const std::string& service
         bool grows = t.how == threshold::lever::months || t.how == threshold::lever::run;
         for (std::size_t i = 1; grows && i < seen.size(); ++i)
             if (rank(seen[i]) < rank(seen[i - 1])) {
-                std::string fact;
-                for (const auto& step : t.path) fact += (fact.empty() ? "" : ".") + step;
-                out.violations.push_back(service + ": " + (t.label.empty() ? t.text : t.label) + ": more " + fact +
+                out.violations.push_back(service + ": " + t.condition() + ": more " + t.fact() +
                                          " takes the service away (" + to_string(seen[i - 1]) + " → " +
                                          to_string(seen[i]) + " across " + t.shown + ")");
                 break;
