@@ -77,6 +77,7 @@ private:
     diff_report report_;
     std::unique_ptr<decider> old_decider_, new_decider_;
     std::vector<std::size_t> old_column_, new_column_;  // column of each report service in each decider
+    std::vector<std::string> by_pointers_;              // options_.by as JSON pointers into the facts
 };
 
 // Profiles as CSV: a header row of field paths (`hukou_local`,

@@ -2,6 +2,7 @@
 #include "data/edit.hpp"
 
 #include "common/calendar.hpp"
+#include "common/path.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -142,15 +143,13 @@ std::optional<std::string> with_answer(const std::string& profile_yaml, const st
     }
     YAML::Node at = facts_of(doc);
     // Steps: names, each with an optional 1-based [index] into a list.
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        std::size_t dot = path.find('.', start);
-        if (dot == std::string::npos) dot = path.size();
-        std::string step = path.substr(start, dot - start);
+    auto steps = detail::split_path(path);
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+        std::string step = steps[k];
         auto indexed = step_index(step);
         if (!indexed || step.empty()) return std::nullopt;
         std::size_t index = *indexed;
-        bool last = dot == path.size();
+        bool last = k + 1 == steps.size();
         if (!at.IsMap() && !at.IsNull()) return std::nullopt;
         if (last && !index) {
             at[step] = value;
@@ -170,7 +169,6 @@ std::optional<std::string> with_answer(const std::string& profile_yaml, const st
             }
         }
         at.reset(next);
-        start = dot + 1;
     }
     return flow_text(doc);
 }

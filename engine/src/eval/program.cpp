@@ -3,6 +3,7 @@
 #include <entitle/engine.hpp>
 
 #include "common/calendar.hpp"
+#include "common/path.hpp"
 #include "common/sha256.hpp"
 #include "compile/compile.hpp"
 #include "data/generate.hpp"
@@ -122,22 +123,16 @@ public:
         int record = record_of(entity);
         const sema::field_info* f = nullptr;
         bool item = false;  // the path names one item of a list
-        std::size_t start = 0;
-        while (record >= 0 && start <= path.size()) {
-            std::size_t dot = path.find('.', start);
-            if (dot == std::string::npos) dot = path.size();
-            std::string step = path.substr(start, dot - start);
-            bool indexed = step.find('[') != std::string::npos;
-            step = step.substr(0, step.find('['));
-            f = schema.records[static_cast<std::size_t>(record)].field(step);
+        auto steps = detail::split_path(path);
+        for (std::size_t k = 0; record >= 0 && k < steps.size(); ++k) {
+            bool indexed = steps[k].find('[') != std::string::npos;
+            f = schema.records[static_cast<std::size_t>(record)].field(steps[k].substr(0, steps[k].find('[')));
             if (!f) return {};
-            bool last = dot == path.size();
-            if (last) {
+            if (k + 1 == steps.size()) {
                 item = indexed;
                 break;
             }
             record = f->t.k == sema::kind::record ? f->t.ref : -1;
-            start = dot + 1;
         }
         if (!f || record < 0) return {};
         std::string form;

@@ -4,8 +4,9 @@
 #include <entitle/diff.hpp>
 
 #include "common/json.hpp"
-#include "eval/reasons.hpp"
+#include "common/path.hpp"
 #include "common/xml.hpp"
+#include "eval/reasons.hpp"
 
 #include <simdjson.h>
 
@@ -21,19 +22,21 @@ namespace {
 
 const char* const kinds[] = {"gained", "lost", "became_undetermined", "stopped_undetermined"};
 
-// The value of a field path ("applicant.hukou_local") of a JSON profile (an
-// envelope's facts, or bare facts), as text; "(unknown)" when it is absent.
-std::string field_text(simdjson::dom::element root, const std::string& path) {
+// A field path ("applicant.hukou_local") as a JSON pointer ("/applicant/hukou_local").
+std::string json_pointer(const std::string& path) {
+    std::string pointer;
+    for (const auto& step : detail::split_path(path)) {
+        pointer += '/';
+        for (char c : step) pointer += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+    }
+    return pointer;
+}
+
+// The value at a JSON pointer into a JSON profile's facts (an envelope's
+// facts, or bare facts), as text; "(unknown)" when it is absent.
+std::string field_text(simdjson::dom::element root, const std::string& pointer) {
     simdjson::dom::element facts;
     if (root.is_object() && !root["facts"].get(facts)) root = facts;
-    std::string pointer;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        std::size_t dot = path.find('.', start);
-        if (dot == std::string::npos) dot = path.size();
-        pointer += "/" + path.substr(start, dot - start);
-        start = dot + 1;
-    }
     simdjson::dom::element v;
     if (root.at_pointer(pointer).get(v)) return "(unknown)";
     if (v.is_string()) return std::string(std::string_view(v.get_string().value_unsafe()));
@@ -63,6 +66,7 @@ population_diff::population_diff(std::shared_ptr<const program> old_rules, std::
     report_.old_name = std::move(old_name);
     report_.new_name = std::move(new_name);
     report_.as_of = options_.as_of;
+    for (const auto& field : options_.by) by_pointers_.push_back(json_pointer(field));
 }
 
 diagnostics population_diff::add_lines(const std::string& file_name, const std::string& text, std::size_t first_line) {
@@ -131,7 +135,7 @@ diagnostics population_diff::add_lines(const std::string& file_name, const std::
         if (!options_.by.empty()) {
             simdjson::dom::element root;
             bool parsed = !parser.parse(line_text.data(), line_text.size()).get(root);
-            for (const auto& field : options_.by) by_values.push_back(parsed ? field_text(root, field) : "(unknown)");
+            for (const auto& pointer : by_pointers_) by_values.push_back(parsed ? field_text(root, pointer) : "(unknown)");
         }
         for (std::size_t k = 0; k < report_.services.size(); ++k) {
             service_diff& s = report_.services[k];
@@ -200,14 +204,7 @@ csv_profiles::csv_profiles(const std::string& header, std::string entity) : enti
     auto cells = csv_cells(header, error_);
     if (!cells) return;
     for (const auto& cell : *cells) {
-        std::vector<std::string> path;
-        std::size_t start = 0;
-        while (start <= cell.size()) {
-            std::size_t dot = cell.find('.', start);
-            if (dot == std::string::npos) dot = cell.size();
-            path.push_back(cell.substr(start, dot - start));
-            start = dot + 1;
-        }
+        auto path = detail::split_path(cell);
         for (const auto& step : path)
             if (step.empty()) error_ = "the header names an empty field (" + cell + ")";
         paths_.push_back(std::move(path));
