@@ -3,6 +3,9 @@
 // numbers since 1970-01-01; no time zones, no times of day.
 #pragma once
 
+#include <cstdio>
+#include <string>
+
 namespace entitle::detail {
 
 // Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
@@ -42,6 +45,14 @@ inline civil civil_from_days(long long z) {
     const unsigned d = doy - (153 * mp + 2) / 5 + 1;
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
     return {static_cast<int>(y + (m <= 2)), static_cast<int>(m), static_cast<int>(d)};
+}
+
+// A day number as YYYY-MM-DD.
+inline std::string day_text(long long day) {
+    civil c = civil_from_days(day);
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
+    return buf;
 }
 
 inline int days_in_month(int year, int month) {

@@ -13,11 +13,6 @@ namespace entitle::data {
 
 namespace {
 
-std::string date_text(long long day) {
-    auto c = detail::civil_from_days(day);
-    return to_string(civil_date{c.year, c.month, c.day});
-}
-
 // The fact's value on one side of the threshold, as YAML, and how to show it.
 YAML::Node fact_value(const threshold& t, int side, long long today, std::string& shown) {
     YAML::Node v;
@@ -33,11 +28,11 @@ YAML::Node fact_value(const threshold& t, int side, long long today, std::string
             if (t.shown.find("months") != std::string::npos) shown += " months", v = shown;
             return v;
         }
-        case threshold::lever::date: shown = date_text(whole + side); return YAML::Node(shown);
+        case threshold::lever::date: shown = detail::day_text(whole + side); return YAML::Node(shown);
         case threshold::lever::age: {
             // Born exactly `at` years ago today; a day later is just below, a day earlier just above.
             long long born = detail::add_months(today, -12 * whole) - side;
-            shown = date_text(born);
+            shown = detail::day_text(born);
             return YAML::Node(shown);
         }
         case threshold::lever::search:  // searched for by the caller: nothing to set here
@@ -53,7 +48,7 @@ YAML::Node fact_value(const threshold& t, int side, long long today, std::string
             YAML::Node spells(YAML::NodeType::Sequence);
             if (months > 0) {
                 YAML::Node spell;
-                spell["from"] = date_text(detail::add_months(today, -months));
+                spell["from"] = detail::day_text(detail::add_months(today, -months));
                 spells.push_back(spell);
             }
             return spells;

@@ -197,11 +197,11 @@ private:
     // One spell from `start`; the last may be ongoing. Returns where the next may start.
     std::int64_t spell(detail::json_writer& w, std::int64_t start, bool last, splitmix& rng) {
         w.begin_object();
-        w.key("from").value(date_text(start));
+        w.key("from").value(detail::day_text(start));
         // Spells follow one another; only the last may be ongoing.
         std::int64_t end = std::min(today_ - 1, start + rng.between(60, 6 * 365));
         bool ongoing = last && rng.chance(0.6);
-        if (!ongoing && end >= start) w.key("to").value(date_text(end));
+        if (!ongoing && end >= start) w.key("to").value(detail::day_text(end));
         w.end_object();
         return ongoing || end < start ? today_ : std::min(today_, end + rng.between(1, 400));
     }
@@ -226,7 +226,7 @@ private:
                 w.value(std::to_string(rng.between(s && s->min ? *s->min : 0, s && s->max ? *s->max : 120)) + " months");
                 return;
             case sema::kind::date:
-                w.value(date_text(rng.between(s && s->from ? *s->from : detail::days_from_civil(1950, 1, 1),
+                w.value(detail::day_text(rng.between(s && s->from ? *s->from : detail::days_from_civil(1950, 1, 1),
                                               s && s->to ? *s->to : today_)));
                 return;
             case sema::kind::string:
@@ -261,10 +261,6 @@ private:
         return values.back();
     }
 
-    static std::string date_text(std::int64_t day) {
-        auto d = detail::civil_from_days(day);
-        return to_string(civil_date{d.year, d.month, d.day});
-    }
     static std::string number_text(double x) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.2f", x);

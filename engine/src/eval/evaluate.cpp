@@ -421,11 +421,7 @@ std::string evaluator::format(const value& v) const {
             std::snprintf(buf, sizeof buf, "%s%lld.%02lld yuan", v.i < 0 ? "-" : "",
                           static_cast<long long>(std::llabs(v.i) / 100), static_cast<long long>(std::llabs(v.i) % 100));
             return buf;
-        case vk::date: {
-            auto c = detail::civil_from_days(v.i);
-            std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
-            return buf;
-        }
+        case vk::date: return detail::day_text(v.i);
         case vk::duration: return std::to_string(v.i) + (v.i == 1 ? " month" : " months");
         case vk::enumeration:
             if (v.type >= 0 && v.type < static_cast<int>(program_.checked->enums.size()))

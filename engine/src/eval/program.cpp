@@ -226,8 +226,7 @@ public:
                     if (!in_force) continue;
                     found = true;
                     values[i] = in_force->value;
-                    auto c = detail::civil_from_days(in_force->from);
-                    use.since = to_string(civil_date{c.year, c.month, c.day});
+                    use.since = detail::day_text(in_force->from);
                     use.layer = data_.checked->rulesets[r].name;
                     use.reference = t.reference;
                 }

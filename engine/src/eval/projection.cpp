@@ -80,7 +80,7 @@ void eligible_from(const program& rules, const profile& p, const service_result&
     }
     sp.never = !sp.eligible_from;
     for (const auto& b : blockers)
-        sp.blocking.push_back(b.shown + (b.met ? ": met on " + to_string(date_of(*b.met))
+        sp.blocking.push_back(b.shown + (b.met ? ": met on " + detail::day_text(*b.met)
                                                : sp.never ? ": not met within the horizon" : ""));
 }
 
