@@ -1,9 +1,8 @@
 // The checker's driver and its last pass (unused declarations); the class
 // is in checker_impl.hpp, its parts in the other files of check/.
 #include "check/checker_impl.hpp"
+#include "common/files.hpp"
 
-#include <fstream>
-#include <sstream>
 
 namespace entitle::sema {
 
@@ -21,15 +20,7 @@ void checker::warn_unused() {
 
 void check_program(program_data& out, const check_options& options, diagnostics& diags) {
     check_options effective = options;
-    if (!effective.read_file) {
-        effective.read_file = [](const std::string& path) -> std::optional<std::string> {
-            std::ifstream in(path, std::ios::binary);
-            if (!in) return std::nullopt;
-            std::ostringstream ss;
-            ss << in.rdbuf();
-            return ss.str();
-        };
-    }
+    if (!effective.read_file) effective.read_file = detail::read_whole_file;
     checker(out, effective, diags).run();
 }
 

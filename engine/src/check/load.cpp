@@ -3,14 +3,13 @@
 #include <entitle/ruleset.hpp>
 
 #include "check/checker.hpp"
+#include "common/files.hpp"
 #include "data/params.hpp"
 #include "parser/parse.hpp"
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace entitle {
 
@@ -39,14 +38,12 @@ void read_one(const std::filesystem::path& path, const check_options& options, l
                                     std::to_string(options.max_file_bytes) + " bytes", src, {0, 0});
         return;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    auto text = detail::read_whole_file(path.string());
+    if (!text) {
         out.diags.error("E001", "cannot read " + path.string());
         return;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out.files.push_back(std::make_shared<source_file>(path.string(), ss.str()));
+    out.files.push_back(std::make_shared<source_file>(path.string(), std::move(*text)));
 }
 
 }  // namespace

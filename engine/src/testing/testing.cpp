@@ -3,6 +3,7 @@
 // JUnit XML.
 #include <entitle/testing.hpp>
 
+#include "common/files.hpp"
 #include "common/xml.hpp"
 #include "data/yaml.hpp"
 
@@ -14,7 +15,6 @@
 #include <tuple>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -146,14 +146,6 @@ std::string number_text(double x) {
     return buf;
 }
 
-std::optional<std::string> read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 }  // namespace
 
 test_file load_tests(std::shared_ptr<const source_file> text) {
@@ -196,7 +188,7 @@ case_result test_runner::run(const test_case& c) {
     if (!c.profile_path.empty()) {
         namespace fs = std::filesystem;
         std::string path = (fs::path(c.file->name()).parent_path() / c.profile_path).lexically_normal().string();
-        auto text = read_text(path);
+        auto text = detail::read_whole_file(path);
         if (!text) {
             r.diags.error("E712", "cannot read the profile " + path, c.file, c.where);
             r.failures.push_back("the profile does not load");
