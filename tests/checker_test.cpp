@@ -11,7 +11,7 @@ namespace {
 const char* const schema = R"(ruleset t "t"
 enum Education { none, bachelor, master }
 record Child { birth_date: date  permits: spells }
-record Contribution { from: date  to: optional date  base: money }
+record Contribution { from: date  to: optional date  base: money  city: string  back_paid: bool  scheme: Scheme }
 entity Person {
   birth_date: date  hukou_local: bool  income: money  pension: spells  n: int  ratio: decimal
   children: list of Child  education: Education  housing: optional Child  name: string
@@ -21,6 +21,15 @@ param p.months: duration = 6 months
 param p.points: int = 120
 param p.rate: decimal = 0.8
 param p.floor: money = 3000 yuan
+enum Scheme { employee, resident }
+)";
+
+// Functions and defines the condition table uses (after the schema, so the
+// other tests' line numbers stay).
+const char* const functions = R"(define paid(kind: Scheme, at: date) "某类缴费" for Person = total(s in contributions where s.scheme = kind, at)
+define intake_day "入学基准日" = date(year(as_of), 8, 31)
+define eldest "最年长的子女" for Person = first c in children by c.birth_date
+define base_of(c: Contribution) "缴费基数" = c.base
 )";
 
 diagnostics check_text(const std::string& extra) {
@@ -79,6 +88,25 @@ TEST_CASE("conditions are type-checked", "[check]") {
         {"months_between(birth_date, as_of) >= 216 months", ""},
         {"years(total(pension)) * 3 >= param p.points", ""},
         {"all { hukou_local \"甲\" n > 1 \"乙\" } or any { n < 0 }", ""},
+        // filtered histories, counting conventions, days, functions, aggregates
+        {"total(s in contributions where s.city = name and not s.back_paid) >= 12 months", ""},
+        {"total(pension, counting: calendar_months) >= 12 months", ""},
+        {"total(pension, counting: days) >= 730 days", ""},
+        {"within(pension, 12 months, at: intake_day, counting: calendar_months_before) >= 6 months", ""},
+        {"longest_run(pension, 30 days, counting: days, future: continued) >= 365 days", ""},
+        {"run_start(pension, 0 months, at: intake_day, future: planned) <= as_of", ""},
+        {"days_between(birth_date, as_of) >= 6570 days and days(30 days) = 30", ""},
+        {"birth_date + 30 days < as_of and 2 * 15 days = 30 days", ""},
+        {"paid(employee, as_of) >= 12 months and paid(Scheme.resident, intake_day) < 1 month", ""},
+        {"(sum c in contributions: base_of(c)) > 0 yuan", ""},
+        {"age(eldest.birth_date) < 18", ""},
+        {"(max c in contributions: c.base) >= 3000 yuan", ""},
+        {"(min c in contributions where c.city = name: c.from) <= 2020-01-01", ""},
+        {"any city in (distinct c in contributions: c.city): longest_run(s in contributions where s.city = city, 0 months) >= 6 months", ""},
+        {"age(birth_date, at: intake_day, leap_birthday: mar_1) >= 6", ""},
+        {"any c in children where age(c.birth_date) < 16: holds(c.permits)", ""},
+        {"count c in children where holds(c.permits): age(c.birth_date) < 16 >= 1", ""},
+        {"size(c in contributions where c.back_paid) <= 6", ""},
         // invalid
         {"bith_date < as_of", "E201"},
         {"param p.mnths > 1 month", "E202"},
@@ -114,7 +142,27 @@ TEST_CASE("conditions are type-checked", "[check]") {
         {"any c in n: true", "E307"},
         {"birth_date.year > 1", "E308"},
         {"any { }", "E309"},
-        {"total(pension) > 30 days", "E312"},
+        {"total(pension) > 30 days", "E301"},
+        {"total(pension, counting: days) >= 12 months", "E301"},
+        {"longest_run(pension, 3 months, counting: days) > 1 day", "E312"},
+        {"within(pension, 30 days) > 1 month", "E312"},
+        {"total(pension, counting: weeks) > 1 month", "E306"},
+        {"total(pension, per: days) > 1 month", "E305"},
+        {"total(pension, as_of, at: as_of) > 1 month", "E305"},
+        {"total(pension, at: 3) > 1 month", "E306"},
+        {"age(birth_date, counting: days) > 1", "E305"},
+        {"total(c in contributions where c.cty = name) > 1 month", "E201"},
+        {"total(c in contributions where c.base) > 1 month", "E303"},
+        {"size(c in n where true) > 0", "E307"},
+        {"paid(employee) > 1 month", "E305"},
+        {"paid(1, as_of) > 1 month", "E306"},
+        {"paid > 1 month", "E305"},
+        {"frob.paid(employee, as_of) > 1 month", "E201"},
+        {"(max c in children: c.permits) > 1", "E304"},
+        {"(first c in children by c.permits) is set", "E304"},
+        {"date(2025, 2, 30) < as_of", "E106"},
+        {"points_of(s) > 1", "E306"},
+        {"points_of(nothing) > 1", "E306"},
         {"2024-02-30 < as_of", "E106"},
         // constant conditions
         {"1 < 2", "W101"},
@@ -126,7 +174,7 @@ TEST_CASE("conditions are type-checked", "[check]") {
     };
     for (const auto& r : rows) {
         INFO("condition: " << r.condition);
-        auto d = check_text(std::string("service s \"s\" for Person\n  requires ") + r.condition + "\n");
+        auto d = check_text(std::string(functions) + "service s \"s\" for Person\n  requires " + r.condition + "\n");
         INFO(render_text(d));
         CHECK(codes(d) == r.expected);
     }

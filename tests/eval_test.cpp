@@ -183,9 +183,12 @@ TEST_CASE("built-ins and operators evaluate as documented", "[eval]") {
         verdict expected;
     };
     const char* schema =
-        "ruleset t\nenum E { a, b }\nrecord C { from: date  to: optional date  base: money }\n"
+        "ruleset t\nenum E { a, b }\nrecord C { from: date  to: optional date  base: money  city: string }\n"
         "entity Person { d: date  n: int  x: decimal  m: money  e: E  s: spells  cs: list of C  w: duration  o: optional C }\n"
         "param p.min: duration = 6 months\n"
+        "define paid(k: string, at: date) for Person = total(c in cs where c.city = k, at)\n"
+        "define intake = date(year(as_of), 8, 31)\n"
+        "define earliest for Person = first c in cs by c.from\n"
         "table t1: int -> int { .. 17: 0  18 .. 55: 30  56 ..: 5 }\n"
         "table t2: E -> int { a: 1  b: 2 }\n"
         "service s \"s\" for Person\n  requires ";
@@ -220,7 +223,65 @@ TEST_CASE("built-ins and operators evaluate as documented", "[eval]") {
         {"o is missing", "  o: null\n", verdict::eligible},
         {"o is set", "  {}\n", verdict::undetermined},
         {"w >= 2 years", "  w: 24 months\n", verdict::eligible},
-        {"date(2023, 2, 29) is missing", "  {}\n", verdict::eligible},
+        {"date(n, 2, 29) is missing", "  n: 2023\n", verdict::undetermined},  // an evaluation error, not none
+        {"n / 0 > 1", "  n: 3\n", verdict::undetermined},  // division by zero: an evaluation error
+        // filtered histories: only the spells that pass `where`; an unknown attribute leaves it open
+        {"total(c in cs where c.city = \"sh\") = 2 months",
+         "  cs: [{from: 2025-07-01, city: sh}, {from: 2025-01-01, to: 2025-03-31, city: bj}]\n", verdict::eligible},
+        {"total(c in cs where c.city = \"sh\") = 2 months",
+         "  cs: [{from: 2025-07-01, city: sh}, {from: 2025-01-01, to: 2025-03-31}]\n", verdict::undetermined},
+        {"total(c in cs where c.city = \"xx\") = 0 months", "  cs: [{from: 2025-07-01, city: sh}]\n", verdict::eligible},
+        // counting conventions
+        {"total(s) = 1 month and total(s, counting: calendar_months) = 3 months",
+         "  s: [{from: 2025-06-30, to: 2025-08-01}]\n", verdict::eligible},
+        {"total(s, counting: calendar_months) = 3 months and total(s, counting: calendar_months_before) = 2 months",
+         "  s: [{from: 2025-07-15}]\n", verdict::eligible},
+        {"total(s, counting: days) = 31 days", "  s: [{from: 2025-08-01, to: 2025-08-31}]\n", verdict::eligible},
+        {"total(s, counting: calendar_months) = 1 month",  // two spells of one month touch it once
+         "  s: [{from: 2025-06-01, to: 2025-06-10}, {from: 2025-06-20, to: 2025-06-25}]\n", verdict::eligible},
+        {"within(s, 12 months, counting: calendar_months) = 12 months and within(s, 12 months, counting: "
+         "calendar_months_before) = 12 months", "  s: [{from: 2020-01-01}]\n", verdict::eligible},
+        {"longest_run(s, 5 days, counting: days) = 15 days and longest_run(s, 4 days, counting: days) = 10 days",
+         "  s: [{from: 2025-01-01, to: 2025-01-10}, {from: 2025-01-16, to: 2025-01-20}]\n", verdict::eligible},
+        {"longest_run(s, 1 month, counting: calendar_months) = 5 months",  // May missing: bridged, not counted
+         "  s: [{from: 2025-01-10, to: 2025-04-02}, {from: 2025-06-30, to: 2025-06-30}]\n", verdict::eligible},
+        {"run_start(s, 1 month, counting: calendar_months, at: 2025-06-30) = 2025-01-10",
+         "  s: [{from: 2025-01-10, to: 2025-04-02}, {from: 2025-06-30, to: 2025-06-30}]\n", verdict::eligible},
+        // a reference day after as_of (2025-09-01): if nothing changes
+        {"total(s, 2026-09-01) = 12 months and total(s, at: 2026-09-01, future: planned) = 23 months",
+         "  s: [{from: 2024-09-01, to: 2025-08-31}, {from: 2025-10-01}]\n", verdict::eligible},
+        {"total(s, 2026-06-30) = 12 months and total(s, at: 2026-06-30, future: continued) = 18 months",
+         "  s: [{from: 2025-01-01, to: 2025-12-31}]\n", verdict::eligible},
+        {"holds(s, 2026-01-01) and not holds(s, 2026-01-01, future: recorded) = false",
+         "  s: [{from: 2025-01-01}]\n", verdict::eligible},
+        {"not holds(s, 2026-01-01) and holds(s, 2026-01-01, future: planned)", "  s: [{from: 2025-12-01}]\n",
+         verdict::eligible},
+        // days
+        {"days_between(2024-02-28, 2024-03-01) = 2 days and 2024-02-28 + 2 days = 2024-03-01 and days(3 days) = 3",
+         "  {}\n", verdict::eligible},
+        // aggregates over (filtered) lists
+        {"(max c in cs: c.base) = 300 yuan and (min c in cs: c.from) = 2025-05-01",
+         "  cs: [{from: 2025-07-01, base: 200}, {from: 2025-05-01, base: 300}]\n", verdict::eligible},
+        {"earliest.base = 300 yuan", "  cs: [{from: 2025-07-01, base: 200}, {from: 2025-05-01, base: 300}]\n",
+         verdict::eligible},
+        {"earliest is missing", "  cs: []\n", verdict::eligible},
+        {"size(distinct c in cs: c.city) = 2",
+         "  cs: [{from: 2025-01-01, city: a}, {from: 2025-02-01, city: b}, {from: 2025-03-01, city: a}]\n",
+         verdict::eligible},
+        {"any city in (distinct c in cs: c.city): total(x in cs where x.city = city) >= 3 months",
+         "  cs: [{from: 2025-01-01, to: 2025-01-31, city: a}, {from: 2025-02-01, to: 2025-02-28, city: b}, "
+         "{from: 2025-03-01, to: 2025-05-31, city: a}]\n", verdict::eligible},
+        {"any c in cs where c.city = \"a\": c.base > 100 yuan",
+         "  cs: [{from: 2025-01-01, city: b, base: 500}, {from: 2025-01-01, city: a, base: 50}]\n", verdict::not_eligible},
+        {"count c in cs where c.city = \"a\": c.base > 10 yuan = 1",
+         "  cs: [{from: 2025-01-01, city: b, base: 500}, {from: 2025-01-01, city: a, base: 50}]\n", verdict::eligible},
+        // functions
+        {"paid(\"sh\", as_of) = 2 months and paid(\"sh\", 2025-08-01) = 1 month",
+         "  cs: [{from: 2025-07-01, city: sh}]\n", verdict::eligible},
+        {"intake = 2025-08-31", "  {}\n", verdict::eligible},
+        // a 29 February birthday: 28 February in common years, or (leap_birthday: mar_1) 1 March
+        {"age(d, 2018-02-28) = 18 and age(d, at: 2018-02-28, leap_birthday: mar_1) = 17 and "
+         "age(d, at: 2018-03-01, leap_birthday: mar_1) = 18", "  d: 2000-02-29\n", verdict::eligible},
     };
     for (const auto& r : rows) {
         INFO(r.condition << "\n" << r.facts);

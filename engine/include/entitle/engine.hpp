@@ -68,6 +68,8 @@ struct profile_set_result {
 std::size_t size(const profile_set& set);
 // The envelope `id` of profile i of a set (empty when it gave none).
 const std::string& profile_id(const profile_set& set, std::size_t i);
+// The `as_of` profile i of a set gives (envelope or flat record), if any.
+std::optional<civil_date> profile_as_of(const profile_set& set, std::size_t i);
 
 enum class verdict { eligible, not_eligible, undetermined };
 const char* to_string(verdict v);
@@ -122,6 +124,9 @@ struct service_result {
     verdict outcome = verdict::undetermined;
     std::vector<std::string> failed;   // labels (or source text) of the conditions that failed
     std::vector<std::string> missing;  // field paths whose absence leaves the verdict open
+    // Evaluation errors that left a condition open (division by zero, an
+    // impossible date), each "file:line:col: what in 'source'".
+    std::vector<std::string> errors;
     std::vector<std::string> citations;
     std::vector<parameter_use> parameters;
     std::vector<explanation> conditions;

@@ -18,6 +18,7 @@
 
 #include <entitle/ruleset.hpp>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,6 +31,9 @@ struct field_info {
     std::string label;
     type t;
     bool optional = false;
+    // Rulesets whose `extend` added the field; empty for a declared field.
+    // A field added by a ruleset is visible to it and the rulesets below it.
+    std::vector<int> added_by;
 };
 
 struct record_info {
@@ -79,7 +83,9 @@ struct param_info {
 struct define_info {
     std::string name;
     std::string label;
-    int record = -1;
+    int record = -1;  // -1: a function without `for`
+    bool function = false;  // declared with a parameter list: called as name(args)
+    std::vector<std::pair<std::string, type>> params;
     const ast::define_decl* decl = nullptr;
     origin at;
     enum class state { unchecked, checking, checked } progress = state::unchecked;
@@ -141,6 +147,18 @@ struct ruleset_data {
 
 // Everything the checker learned; later phases (compile) read it.
 struct program_data {
+    // Whether a field may be used by (and given in profiles for) `ruleset`.
+    bool visible(const field_info& f, int ruleset) const {
+        if (f.added_by.empty()) return true;
+        for (int r = ruleset; r >= 0; r = rulesets[r].parent)
+            if (std::find(f.added_by.begin(), f.added_by.end(), r) != f.added_by.end()) return true;
+        return false;
+    }
+    const field_info* field(int record, const std::string& name, int ruleset) const {
+        const field_info* f = records[record].field(name);
+        return f && visible(*f, ruleset) ? f : nullptr;
+    }
+
     std::vector<parser::parsed_file> files;
     std::vector<ruleset_data> rulesets;
     std::vector<record_info> records;  // records[0] is the built-in Period

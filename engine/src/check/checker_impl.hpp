@@ -11,6 +11,8 @@
 #include "common/calendar.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -44,6 +46,8 @@ struct env {
     src_ptr source;
     std::vector<local> locals;
     const char* context = nullptr;  // "a parameter default", "a table value": no fields
+    bool service_body = false;      // in a service or score, where points(score) may stand
+    int score = -1;                 // the score whose items these are (for cycles through points)
 };
 
 class checker {
@@ -56,6 +60,7 @@ public:
         std::vector<int> order = topological_order();
         for (int r : order) declare(r);
         for (int r : order) check_bodies(r);
+        check_score_cycles();
         for (int r : order) check_entitlements(r);
         warn_unused();
     }
@@ -65,6 +70,14 @@ private:
     const check_options& options_;
     diagnostics& diags_;
     std::vector<std::string> define_stack_;
+    // Scores whose items read another score's points: (reader, read, where).
+    struct score_ref {
+        int from, to;
+        src_ptr source;
+        span where;
+    };
+    std::vector<score_ref> score_refs_;
+    std::deque<ast::path> synthetic_;  // the record paths of `a.b.f(x)` calls, checked as paths
     std::unique_ptr<text_normalizer> normalizer_;
 
     // ---- names and scopes ----------------------------------------------------
@@ -110,7 +123,7 @@ private:
         record_info period;
         period.name = "Period";
         period.label = "期间";
-        period.fields = {{"from", "起始日", of(kind::date), false}, {"to", "终止日", of(kind::date), true}};
+        period.fields = {{"from", "起始日", of(kind::date), false, {}}, {"to", "终止日", of(kind::date), true, {}}};
         prog_.records.push_back(period);
         prog_.names.records.push_back("Period");
     }
@@ -306,9 +319,12 @@ private:
                     continue;
                 }
                 type t = resolve_type(r, f.type, src);
-                prog_.records[index].fields.push_back({f.name.name, label_of(f.label), t, f.type.optional});
+                prog_.records[index].fields.push_back({f.name.name, label_of(f.label), t, f.type.optional, {}});
             }
         }
+        for (auto* file : rs.files)
+            for (auto& decl : file->tree.decls)
+                if (auto* x = boost::get<ast::extend_decl>(&decl)) extend_record(r, *x, file->source);
         for (auto* file : rs.files) {
             for (auto& decl : file->tree.decls) {
                 if (auto* p = boost::get<ast::param_decl>(&decl)) declare_param(r, *p, file->source);
@@ -321,6 +337,62 @@ private:
         for (auto* file : rs.files)
             for (auto& decl : file->tree.decls)
                 if (auto* x = boost::get<ast::exception_decl>(&decl)) declare_exception(r, *x, file->source);
+    }
+
+    // `extend entity Person { ... }`: fields a child ruleset adds to a parent's type.
+    void extend_record(int r, const ast::extend_decl& x, const src_ptr& src) {
+        int rec = lookup(r, &scope::records, x.name.name);
+        if (x.name.name == "Period" || x.name.name == "spells") {
+            diags_.error("E205", quote(x.name.name) + " is a built-in type and cannot be extended", src,
+                         x.name.where());
+            return;
+        }
+        if (rec < 0) {
+            auto& d = diags_.error("E203", "unknown type " + quote(x.name.name) + " to extend", src, x.name.where());
+            suggest(d, x.name.name, visible_names(r, &scope::records));
+            return;
+        }
+        record_info& info = prog_.records[rec];
+        if (info.ruleset == r) {
+            diags_.error("E218", quote(x.name.name) + " is declared by this ruleset; add the fields to its declaration",
+                         src, x.name.where())
+                .notes.push_back("'extend' adds fields to a type of a parent ruleset");
+            return;
+        }
+        std::set<std::string> seen;
+        for (auto& f : x.fields) {
+            if (!seen.insert(f.name.name).second) {
+                diags_.error("E205", "field " + quote(f.name.name) + " is added twice to " + info.name, src,
+                             f.name.where());
+                continue;
+            }
+            type t = resolve_type(r, f.type, src);
+            bool handled = false;
+            for (auto& existing : info.fields) {
+                if (existing.name != f.name.name) continue;
+                handled = true;
+                if (prog_.visible(existing, r)) {
+                    std::string by = existing.added_by.empty()
+                                         ? "declared with " + info.name + " (ruleset " +
+                                               (info.ruleset >= 0 ? prog_.rulesets[info.ruleset].name : "built in") + ")"
+                                         : "added by ruleset " + prog_.rulesets[existing.added_by.front()].name;
+                    diags_.error("E205", "field " + quote(f.name.name) + " of " + info.name + " is already " + by, src,
+                                 f.name.where())
+                        .notes.push_back("a ruleset may add fields, not redeclare them; use the existing field");
+                } else if (existing.t != t || existing.optional != f.type.optional) {
+                    diags_.error("E205", "field " + quote(f.name.name) + " of " + info.name +
+                                             " is added by ruleset " + prog_.rulesets[existing.added_by.front()].name +
+                                             " as " + type_text(existing.t) + "; here it is " + type_text(t),
+                                 src, f.name.where())
+                        .notes.push_back("rulesets that add a field of the same name to one type must agree on its type");
+                } else {
+                    existing.added_by.push_back(r);  // a sibling's field of the same shape: shared
+                }
+                break;
+            }
+            if (handled) continue;
+            info.fields.push_back({f.name.name, label_of(f.label), t, f.type.optional, {r}});
+        }
     }
 
     void declare_exception(int r, const ast::exception_decl& x, const src_ptr& src) {
@@ -441,20 +513,37 @@ private:
     }
 
     void declare_define(int r, const ast::define_decl& d, const src_ptr& src) {
-        int rec = subject_record(r, d.subject, src, false, "define");
-        if (rec < 0) return;
+        int rec = -1;
+        if (d.subject) {
+            rec = subject_record(r, *d.subject, src, false, "define");
+            if (rec < 0) return;
+        }
         int existing = lookup(r, &scope::defines, std::make_pair(rec, d.name.name));
         if (duplicate(existing, first_origin(prog_.defines, existing), "define", d.name.name, src, d.name.where()))
             return;
-        if (prog_.records[rec].field(d.name.name)) {
+        if (rec >= 0 && prog_.records[rec].field(d.name.name)) {
             diags_.error("E205", "define " + quote(d.name.name) + " has the name of a field of " +
                                      prog_.records[rec].name, src, d.name.where());
+            return;
+        }
+        if ((d.params || rec < 0) && (find_builtin(d.name.name) || lookup(r, &scope::tables, d.name.name) >= 0)) {
+            diags_.error("E205", quote(d.name.name) + " is already the name of a " +
+                                     (find_builtin(d.name.name) ? "built-in function" : "table"), src, d.name.where());
             return;
         }
         define_info info;
         info.name = d.name.name;
         info.label = label_of(d.label);
         info.record = rec;
+        info.function = d.params.has_value();
+        if (d.params) {
+            std::set<std::string> names;
+            for (auto& p : *d.params) {
+                if (!names.insert(p.name.name).second)
+                    diags_.error("E205", "parameter " + quote(p.name.name) + " is listed twice", src, p.name.where());
+                info.params.push_back({p.name.name, resolve_type(r, p.type, src)});
+            }
+        }
         info.decl = &d;
         info.at = {src, d.name.where(), r};
         prog_.rulesets[r].names.defines[{rec, info.name}] = static_cast<int>(prog_.defines.size());
@@ -539,6 +628,7 @@ private:
         d.progress = define_info::state::checking;
         define_stack_.push_back(d.name);
         env e{d.at.ruleset, d.record, d.at.source, {}, nullptr};
+        for (auto& [name, t] : d.params) e.locals.push_back({name, t});
         type t = expr(d.decl->value, e);
         define_stack_.pop_back();
         // A cycle found while checking may already have marked this define.
@@ -551,6 +641,8 @@ private:
     void check_service(service_info& s) {
         const auto& decl = *s.decl;
         env e{s.at.ruleset, s.record, s.at.source, {}, nullptr};
+        e.service_body = true;
+        int self = static_cast<int>(&s - prog_.services.data());
         bool has_threshold = false;
         std::set<std::string> items;
         for (auto& member : decl.members) {
@@ -568,9 +660,11 @@ private:
                 if (!items.insert(item->name.name).second)
                     diags_.error("E205", "item " + quote(item->name.name) + " appears twice in score " + quote(s.name),
                                  s.at.source, item->name.where());
+                e.score = self;
                 type t = expr(item->value, e);
                 expect_numeric(t, item->value, e, "score item " + quote(item->name.name));
                 if (item->cap) expect_numeric(expr(*item->cap, e), *item->cap, e, "the cap of item " + quote(item->name.name));
+                e.score = -1;
             }
             if (auto* th = boost::get<ast::threshold>(&member)) {
                 if (!s.is_score) {
@@ -588,6 +682,27 @@ private:
         if (s.is_score && !has_threshold && s.record >= 0)
             diags_.error("E311", "score " + quote(s.name) + " has no threshold", s.at.source, s.at.where)
                 .notes.push_back("add a line such as: threshold param points.standard");
+    }
+
+    // A score whose items read its own points, directly or through others.
+    void check_score_cycles() {
+        std::vector<int> state(prog_.services.size(), 0);  // 0 new, 1 on the path, 2 done
+        std::function<void(int)> visit = [&](int s) {
+            state[s] = 1;
+            for (auto& ref : score_refs_) {
+                if (ref.from != s) continue;
+                if (state[ref.to] == 1)
+                    diags_.error("E210", "score " + quote(prog_.services[ref.to].name) +
+                                             " depends on its own points through points_of(" +
+                                             prog_.services[ref.to].name + ")", ref.source, ref.where)
+                        .notes.push_back("a score's items may read other scores' points, never in a cycle");
+                else if (state[ref.to] == 0)
+                    visit(ref.to);
+            }
+            state[s] = 2;
+        };
+        for (std::size_t i = 0; i < prog_.services.size(); ++i)
+            if (state[i] == 0) visit(static_cast<int>(i));
     }
 
     // A labelled condition: must be bool; constant ones get a warning.
@@ -633,7 +748,12 @@ private:
         auto either = [&](kind x, kind y) {
             return (is(a, x) && (is(b, y))) || (is(a, y) && is(b, x));
         };
-        if (either(kind::duration, kind::integer) || either(kind::duration, kind::decimal))
+        if (either(kind::duration, kind::days))
+            d.notes.push_back("months and days are different units: count both in days ('730 days', "
+                              "counting: days) or both in months ('24 months')");
+        else if (either(kind::days, kind::integer) || either(kind::days, kind::decimal))
+            d.notes.push_back("write the unit on the number: '730 days'");
+        else if (either(kind::duration, kind::integer) || either(kind::duration, kind::decimal))
             d.notes.push_back("write the unit on the number: '36 months' or '3 years'");
         else if (either(kind::money, kind::integer) || either(kind::money, kind::decimal))
             d.notes.push_back("write amounts of money with their unit: '3000 yuan'");
@@ -650,6 +770,9 @@ private:
 
     type path_type(const ast::path& p, env& e, const type* hint);
     type member(const type& base, const ast::identifier& name, env& e);
+    type use_define(int d, const ast::identifier& name, env& e);
+    type function_call(int d, const ast::call& call, env& e, bool has_subject);
+    type points_call(const ast::call& call, env& e);
     type call_type(const ast::call& c, env& e);
     type arith(const type& a, ast::op op, const type& b, const ast::operation& where, env& e);
     type test_type(const ast::test& t, env& e);

@@ -17,13 +17,7 @@ struct expr_visitor {
     type operator()(const ast::decimal_lit&) const { return of(kind::decimal); }
     type operator()(const ast::money_lit&) const { return of(kind::money); }
     type operator()(const ast::duration_lit& d) const {
-        if (d.unit == ast::duration_unit::days) {
-            c.diags_.error("E312", "durations are counted in months and years; days are not supported here",
-                           e.source, d.where())
-                .notes.push_back("write '1 month' or a date: date(year(as_of), 8, 31)");
-            return {};
-        }
-        return of(kind::duration);
+        return of(d.unit == ast::duration_unit::days ? kind::days : kind::duration);
     }
     type operator()(const ast::date_lit& d) const {
         if (!detail::valid_date(d.year, d.month, d.day)) {
@@ -48,6 +42,21 @@ struct expr_visitor {
     template <typename T>
     type operator()(const ast::x3::forward_ast<T>& n) const { return (*this)(n.get()); }
     type operator()(const ast::call& n) const { return c.call_type(n, e); }
+    type operator()(const ast::filter& n) const {
+        type list = c.expr(n.list, e);
+        type element;
+        if (!list.is_error()) {
+            if (!list.list)
+                c.diags_.error("E307", "'where' filters a list, but this is " + c.type_text(list), e.source,
+                               ast::span_of(n.list));
+            else
+                element = list.element();
+        }
+        e.locals.push_back({n.var.name, element});
+        c.expect_bool(c.expr(n.cond, e), n.cond, e, "the condition after 'where'");
+        e.locals.pop_back();
+        return list.list ? list : type{};
+    }
     type operator()(const ast::unary& n) const {
         type t = c.expr(n.rhs, e, hint);
         for (auto it = n.ops.rbegin(); it != n.ops.rend(); ++it) {
@@ -55,7 +64,7 @@ struct expr_visitor {
             if (*it == ast::op::not_) {
                 c.expect_bool(t, n.rhs, e, "the operand of 'not'");
                 t = of(kind::boolean);
-            } else if (t.list || !(t.is_numeric() || t.k == kind::money || t.k == kind::duration)) {
+            } else if (t.list || !(t.is_numeric() || t.k == kind::money || t.k == kind::duration || t.k == kind::days)) {
                 c.diags_.error("E306", "cannot negate " + c.type_text(t), e.source, n.where());
                 return {};
             }
@@ -125,36 +134,53 @@ type checker::member(const type& base, const ast::identifier& name, env& e) {
         return {};
     }
     const record_info& rec = prog_.records[base.ref];
-    if (const field_info* f = rec.field(name.name)) return f->t;
+    if (const field_info* f = prog_.field(base.ref, name.name, e.ruleset)) return f->t;
     int d = lookup(e.ruleset, &scope::defines, std::make_pair(base.ref, name.name));
     if (d >= 0) {
-        define_info& info = prog_.defines[d];
-        info.used = true;
-        if (info.progress == define_info::state::checking) {
-            std::string chain;
-            bool on = false;
-            for (auto& n : define_stack_) {
-                if (n == info.name) on = true;
-                if (on) chain += n + " -> ";
-            }
-            diags_.error("E210", "define " + quote(info.name) + " depends on itself: " + chain + info.name,
+        if (prog_.defines[d].function) {
+            diags_.error("E305", quote(name.name) + " is a function of " + rec.name + "; call it with its arguments",
                          e.source, name.where())
-                .notes.push_back("defines may not be recursive; the language has no loops but quantifiers");
-            info.t = {};
-            info.progress = define_info::state::checked;
+                .notes.push_back(name.name + "(" + std::to_string(prog_.defines[d].params.size()) + " arguments)");
             return {};
         }
-        if (info.progress == define_info::state::unchecked) check_define(d);
-        return prog_.defines[d].t;
+        return use_define(d, name, e);
     }
     std::vector<std::string> candidates;
-    for (auto& f : rec.fields) candidates.push_back(f.name);
+    for (auto& f : rec.fields)
+        if (prog_.visible(f, e.ruleset)) candidates.push_back(f.name);
     for (int r = e.ruleset; r >= 0; r = prog_.rulesets[r].parent)
         for (auto& [key, v] : prog_.rulesets[r].names.defines)
             if (key.first == base.ref) candidates.push_back(key.second);
     auto& diag = diags_.error("E201", "unknown field " + quote(name.name) + " on " + rec.name, e.source, name.where());
     suggest(diag, name.name, candidates);
+    const field_info* hidden = rec.field(name.name);
+    if (hidden && !hidden->added_by.empty())
+        diag.notes.push_back("ruleset " + prog_.rulesets[hidden->added_by.front()].name +
+                             " adds it; this ruleset does not extend that one");
     return {};
+}
+
+// The type of a define (or function) at a use, checking it first if need be;
+// a define met again while it is being checked is a cycle.
+type checker::use_define(int d, const ast::identifier& name, env& e) {
+    define_info& info = prog_.defines[d];
+    info.used = true;
+    if (info.progress == define_info::state::checking) {
+        std::string chain;
+        bool on = false;
+        for (auto& n : define_stack_) {
+            if (n == info.name) on = true;
+            if (on) chain += n + " -> ";
+        }
+        diags_.error("E210", "define " + quote(info.name) + " depends on itself: " + chain + info.name, e.source,
+                     name.where())
+            .notes.push_back("defines and functions may not be recursive; the language has no loops but quantifiers");
+        info.t = {};
+        info.progress = define_info::state::checked;
+        return {};
+    }
+    if (info.progress == define_info::state::unchecked) check_define(d);
+    return prog_.defines[d].t;
 }
 
 type checker::path_type(const ast::path& p, env& e, const type* hint) {
@@ -178,6 +204,16 @@ type checker::path_type(const ast::path& p, env& e, const type* hint) {
         }
         prog_.enum_values[&p] = {en, prog_.enums[en].index_of(p.parts[1].name)};
         return {kind::enumeration, en, false};
+    } else if (int fd = lookup(e.ruleset, &scope::defines, std::make_pair(-1, first.name));
+               fd >= 0 && !(e.subject >= 0 && (prog_.field(e.subject, first.name, e.ruleset) ||
+                                               lookup(e.ruleset, &scope::defines,
+                                                      std::make_pair(e.subject, first.name)) >= 0))) {
+        if (prog_.defines[fd].function) {
+            diags_.error("E305", quote(first.name) + " is a function; call it with its arguments", e.source,
+                         first.where());
+            return {};
+        }
+        t = use_define(fd, first, e);
     } else if (e.subject < 0) {
         if (hint && !hint->list && hint->k == kind::enumeration && !hint->is_error()) {
             auto& d = diags_.error("E204", "enum " + prog_.enums[hint->ref].name + " has no value " +
@@ -185,13 +221,22 @@ type checker::path_type(const ast::path& p, env& e, const type* hint) {
             suggest(d, first.name, prog_.enums[hint->ref].values);
             return {};
         }
-        diags_.error("E213", quote(first.name) + " cannot be used in " + std::string(e.context ? e.context : "here"),
+        if (!e.context) {
+            // A function without `for`: its parameters are its only names.
+            std::vector<std::string> candidates;
+            for (auto& l : e.locals) candidates.push_back(l.name);
+            auto& d = diags_.error("E201", "unknown name " + quote(first.name), e.source, first.where());
+            suggest(d, first.name, candidates);
+            d.notes.push_back("a define without 'for' sees only its parameters, other such defines, "
+                              "parameters (param a.b) and as_of");
+            return {};
+        }
+        diags_.error("E213", quote(first.name) + " cannot be used in " + std::string(e.context),
                      e.source, first.where())
             .notes.push_back("only literals, parameters and enum values are allowed here");
         return {};
     } else {
-        const record_info& rec = prog_.records[e.subject];
-        bool known = rec.field(first.name) ||
+        bool known = prog_.field(e.subject, first.name, e.ruleset) ||
                      lookup(e.ruleset, &scope::defines, std::make_pair(e.subject, first.name)) >= 0;
         if (!known && hint && !hint->list && hint->k == kind::enumeration && p.parts.size() == 1) {
             auto& d = diags_.error("E204", "enum " + prog_.enums[hint->ref].name + " has no value " +
@@ -218,25 +263,30 @@ type checker::arith(const type& a, ast::op op, const type& b, const ast::operati
     } else if (op == ast::op::add || op == ast::op::sub) {
         if (is(a, kind::money) && is(b, kind::money)) result = of(kind::money);
         else if (is(a, kind::duration) && is(b, kind::duration)) result = of(kind::duration);
-        else if (is(a, kind::date) && is(b, kind::duration)) result = of(kind::date);
-        else if (op == ast::op::add && is(a, kind::duration) && is(b, kind::date)) result = of(kind::date);
+        else if (is(a, kind::days) && is(b, kind::days)) result = of(kind::days);
+        else if (is(a, kind::date) && (is(b, kind::duration) || is(b, kind::days))) result = of(kind::date);
+        else if (op == ast::op::add && (is(a, kind::duration) || is(a, kind::days)) && is(b, kind::date))
+            result = of(kind::date);
         else ok = false;
     } else if (op == ast::op::mul) {
         if ((is(a, kind::money) && b.is_numeric()) || (a.is_numeric() && is(b, kind::money))) result = of(kind::money);
         else if ((is(a, kind::duration) && is(b, kind::integer)) || (is(a, kind::integer) && is(b, kind::duration)))
             result = of(kind::duration);
+        else if ((is(a, kind::days) && is(b, kind::integer)) || (is(a, kind::integer) && is(b, kind::days)))
+            result = of(kind::days);
         else ok = false;
     } else {
         if (is(a, kind::money) && b.is_numeric()) result = of(kind::money);
         else if (is(a, kind::money) && is(b, kind::money)) result = of(kind::decimal);
         else if (is(a, kind::duration) && is(b, kind::duration)) result = of(kind::decimal);
+        else if (is(a, kind::days) && is(b, kind::days)) result = of(kind::decimal);
         else ok = false;
     }
     if (!ok) {
         auto& d = diags_.error("E302", std::string("cannot apply '") + sym + "' to " + type_text(a) + " and " +
                                            type_text(b), e.source, where.where());
         if (is(a, kind::date) && is(b, kind::date))
-            d.notes.push_back("use months_between(a, b) for the time between two dates");
+            d.notes.push_back("use months_between(a, b) or days_between(a, b) for the time between two dates");
         else
             unit_hint(d, a, b);
         return {};
@@ -313,9 +363,10 @@ type checker::quantifier_type(const ast::quantifier& q, env& e) {
         }
     }
     e.locals.push_back({q.var.name, element});
+    if (q.cond) expect_bool(expr(*q.cond, e), *q.cond, e, "the condition after 'where'");
     type body = expr(q.body, e);
     e.locals.pop_back();
-    static const char* words[] = {"any", "all", "count", "sum"};
+    static const char* words[] = {"any", "all", "count", "sum", "min", "max", "first", "last", "distinct"};
     std::string what = std::string("the body of '") + words[static_cast<int>(q.kind)] + "'";
     switch (q.kind) {
         case ast::quantifier_kind::any:
@@ -327,51 +378,260 @@ type checker::quantifier_type(const ast::quantifier& q, env& e) {
             return of(kind::integer);
         case ast::quantifier_kind::sum:
             if (body.is_error()) return body;
-            if (body.list || !(body.is_numeric() || body.k == kind::money || body.k == kind::duration)) {
+            if (body.list ||
+                !(body.is_numeric() || body.k == kind::money || body.k == kind::duration || body.k == kind::days)) {
                 diags_.error("E304", what + " must be a number, money or a duration, but this is " + type_text(body),
                              e.source, ast::span_of(q.body));
                 return {};
             }
             return body;
+        case ast::quantifier_kind::min:
+        case ast::quantifier_kind::max:
+        case ast::quantifier_kind::first:
+        case ast::quantifier_kind::last: {
+            if (body.is_error()) return body;
+            bool by_key = q.kind == ast::quantifier_kind::first || q.kind == ast::quantifier_kind::last;
+            if (!ordered(body)) {
+                diags_.error("E304", std::string(by_key ? "the key of '" : "the body of '") +
+                                         words[static_cast<int>(q.kind)] +
+                                         "' must be a number, money, a date or a duration, but this is " +
+                                         type_text(body), e.source, ast::span_of(q.body));
+                return {};
+            }
+            return by_key ? element : body;
+        }
+        case ast::quantifier_kind::distinct:
+            if (body.is_error()) return body;
+            if (body.list || body.k == kind::record) {
+                diags_.error("E304", what + " must be a single value (a field such as s.city), but this is " +
+                                         type_text(body), e.source, ast::span_of(q.body));
+                return {};
+            }
+            return body.as_list();
     }
     return {};
+}
+
+namespace {
+std::string signature(const define_info& d, const type_names& names) {
+    std::string out = d.name + "(";
+    for (std::size_t i = 0; i < d.params.size(); ++i)
+        out += (i ? ", " : "") + d.params[i].first + ": " + to_string(d.params[i].second, names);
+    return out + ")";
+}
+}  // namespace
+
+// A call of a define with parameters: positional arguments of the declared types.
+type checker::function_call(int d, const ast::call& call, env& e, bool) {
+    prog_.defines[d].used = true;
+    const define_info& info = prog_.defines[d];
+    std::vector<const ast::operand*> args;
+    for (auto& a : call.args) {
+        if (a.name) {
+            diags_.error("E305", "function " + quote(info.name) + " takes no named arguments", e.source,
+                         a.name->where())
+                .notes.push_back(signature(info, prog_.names));
+            return {};
+        }
+        args.push_back(&a.value);
+    }
+    if (args.size() != info.params.size()) {
+        for (std::size_t i = 0; i < args.size(); ++i)
+            expr(*args[i], e, i < info.params.size() ? &info.params[i].second : nullptr);
+        diags_.error("E305", quote(info.name) + " takes " + std::to_string(info.params.size()) + " argument" +
+                                 (info.params.size() == 1 ? "" : "s") + ", got " + std::to_string(args.size()),
+                     e.source, call.where())
+            .notes.push_back(signature(info, prog_.names));
+        return {};
+    }
+    bool ok = true;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const type want = info.params[i].second;
+        type got = expr(*args[i], e, &want);
+        if (got.is_error() || want.is_error()) continue;
+        bool fits = got == want || (want.k == kind::decimal && got.is_numeric() && !want.list);
+        if (!fits) {
+            auto& diag = diags_.error("E306", "argument " + std::to_string(i + 1) + " of " + quote(info.name) +
+                                                  " (" + info.params[i].first + ") must be " + type_text(want) +
+                                                  ", but this is " + type_text(got), e.source, ast::span_of(*args[i]));
+            diag.notes.push_back(signature(info, prog_.names));
+            unit_hint(diag, got, want);
+            ok = false;
+        }
+    }
+    type t = use_define(d, call.name, e);
+    return ok ? t : type{};
+}
+
+// points_of(score): the total of a score of the same subject, in a service or score.
+type checker::points_call(const ast::call& call, env& e) {
+    const ast::path* p = call.args.size() == 1 && !call.args[0].name ? ast::as_bare_path(call.args[0].value) : nullptr;
+    if (!p || p->parts.size() != 1) {
+        diags_.error("E305", "points_of takes the name of one score: points_of(settlement_points)", e.source, call.where());
+        return {};
+    }
+    const std::string& id = p->parts[0].name;
+    int s = lookup(e.ruleset, &scope::services, id);
+    if (s < 0 || !prog_.services[s].is_score) {
+        std::vector<std::string> scores;
+        for (int r = e.ruleset; r >= 0; r = prog_.rulesets[r].parent)
+            for (auto& [n, i] : prog_.rulesets[r].names.services)
+                if (prog_.services[i].is_score) scores.push_back(n);
+        auto& d = diags_.error("E306", (s < 0 ? "unknown score " : quote(id) + " is a service, not a score; ") +
+                                           (s < 0 ? quote(id) : std::string("points_of() reads scores")),
+                               e.source, p->where());
+        suggest(d, id, scores);
+        return {};
+    }
+    if (!e.service_body) {
+        diags_.error("E306", "points_of(" + id + ") can be used in services and scores only", e.source, call.where())
+            .notes.push_back("a define is evaluated for any record; a score's points belong to its subject");
+        return {};
+    }
+    if (prog_.services[s].record != e.subject) {
+        diags_.error("E306", "score " + quote(id) + " is for " + prog_.records[prog_.services[s].record].name +
+                                 ", not for " + prog_.records[e.subject].name, e.source, p->where());
+        return {};
+    }
+    if (e.score >= 0) score_refs_.push_back({e.score, s, e.source, call.where()});
+    return of(kind::decimal);
 }
 
 type checker::call_type(const ast::call& call, env& e) {
     const std::string& name = call.name.name;
     std::vector<type> args;
+    // `a.b.f(x)`: a function of the record a.b.
+    if (!call.target.empty()) {
+        synthetic_.emplace_back();
+        ast::path& target = synthetic_.back();
+        target.parts = call.target;
+        target.begin = call.target.front().begin;
+        target.end = call.target.back().end;
+        type base = path_type(target, e, nullptr);
+        if (base.is_error()) return {};
+        if (base.list || base.k != kind::record) {
+            diags_.error("E308", type_text(base) + " has no functions; cannot call " + quote(name), e.source,
+                         call.name.where());
+            return {};
+        }
+        int d = lookup(e.ruleset, &scope::defines, std::make_pair(base.ref, name));
+        if (d < 0 || !prog_.defines[d].function) {
+            std::vector<std::string> candidates;
+            for (int r = e.ruleset; r >= 0; r = prog_.rulesets[r].parent)
+                for (auto& [key, v] : prog_.rulesets[r].names.defines)
+                    if (key.first == base.ref && prog_.defines[v].function) candidates.push_back(key.second);
+            auto& diag = diags_.error("E208", "unknown function " + quote(name) + " of " + type_text(base), e.source,
+                                      call.name.where());
+            suggest(diag, name, candidates);
+            if (d >= 0) diag.notes.push_back(quote(name) + " is a define without parameters: write " + name + ", not " + name + "()");
+            return {};
+        }
+        return function_call(d, call, e, true);
+    }
     if (int t = lookup(e.ruleset, &scope::tables, name); t >= 0) {
         table_info& table = prog_.tables[t];
         table.used = true;
-        for (auto& a : call.args) args.push_back(expr(a, e, &table.key));
-        if (args.size() != 1) {
+        for (auto& a : call.args) args.push_back(expr(a.value, e, &table.key));
+        if (args.size() != 1 || call.args[0].name) {
             diags_.error("E305", "table " + quote(name) + " takes one key, got " + std::to_string(args.size()),
                          e.source, call.where());
             return table.value;
         }
-        expect_type(args[0], table.key, call.args[0], e, "the key of table " + quote(name));
+        expect_type(args[0], table.key, call.args[0].value, e, "the key of table " + quote(name));
         return table.value;
     }
+    if (e.subject >= 0)
+        if (int d = lookup(e.ruleset, &scope::defines, std::make_pair(e.subject, name));
+            d >= 0 && prog_.defines[d].function)
+            return function_call(d, call, e, true);
+    if (int d = lookup(e.ruleset, &scope::defines, std::make_pair(-1, name)); d >= 0 && prog_.defines[d].function)
+        return function_call(d, call, e, false);
+    if (name == "points_of") return points_call(call, e);
     const builtin* b = find_builtin(name);
     if (!b) {
         std::vector<std::string> candidates;
         for (auto& f : builtins()) candidates.push_back(f.name);
         for (auto& n : visible_names(e.ruleset, &scope::tables)) candidates.push_back(n);
+        for (int r = e.ruleset; r >= 0; r = prog_.rulesets[r].parent)
+            for (auto& [key, v] : prog_.rulesets[r].names.defines)
+                if (prog_.defines[v].function && (key.first < 0 || key.first == e.subject)) candidates.push_back(key.second);
         auto& d = diags_.error("E208", "unknown function " + quote(name), e.source, call.name.where());
         suggest(d, name, candidates);
-        for (auto& a : call.args) expr(a, e);
+        for (auto& a : call.args) expr(a.value, e);
         return {};
     }
-    for (auto& a : call.args) args.push_back(expr(a, e));
+    // Named options: `at: D` (a date), and words (`counting: days`).
+    const auto& specs = options_of(name);
+    const ast::operand* at_option = nullptr;
+    std::string counting = "months";
+    std::set<std::string> named;
+    bool any_error = false;
+    std::vector<const ast::operand*> positional;
+    for (auto& a : call.args) {
+        if (!a.name) {
+            positional.push_back(&a.value);
+            continue;
+        }
+        const std::string& option = a.name->name;
+        auto spec = std::find_if(specs.begin(), specs.end(), [&](const option_spec& o) { return option == o.name; });
+        if (spec == specs.end()) {
+            auto& d = diags_.error("E305", quote(name) + " has no option " + quote(option), e.source, a.name->where());
+            std::vector<std::string> candidates;
+            std::string list;
+            for (auto& o : specs) candidates.push_back(o.name), list += (list.empty() ? "" : ", ") + std::string(o.name);
+            suggest(d, option, candidates);
+            d.notes.push_back(specs.empty() ? quote(name) + " takes no named arguments"
+                                            : "the options of " + quote(name) + ": " + list);
+            any_error = true;
+            continue;
+        }
+        if (!named.insert(option).second) {
+            diags_.error("E305", "option " + quote(option) + " is given twice", e.source, a.name->where());
+            any_error = true;
+            continue;
+        }
+        if (spec->words.empty()) {  // at: an expression
+            at_option = &a.value;
+            continue;
+        }
+        const ast::path* word = ast::as_bare_path(a.value);
+        if (!word || word->parts.size() != 1 || option_word(*spec, word->parts[0].name) < 0) {
+            std::string list;
+            for (auto* w : spec->words) list += (list.empty() ? "" : ", ") + std::string(w);
+            auto& d = diags_.error("E306", "option " + quote(option) + " of " + quote(name) + " must be one of: " + list,
+                                   e.source, ast::span_of(a.value));
+            if (word && word->parts.size() == 1) {
+                std::vector<std::string> candidates(spec->words.begin(), spec->words.end());
+                suggest(d, word->parts[0].name, candidates);
+            }
+            any_error = true;
+            continue;
+        }
+        if (option == "counting") counting = word->parts[0].name;
+    }
+    if (at_option && positional.size() > b->required.size()) {
+        diags_.error("E305", quote(name) + " is given its reference date twice (by position and as 'at:')", e.source,
+                     ast::span_of(*at_option));
+        any_error = true;
+    }
+    for (auto* a : positional) args.push_back(expr(*a, e));
+    if (at_option) {
+        type t = expr(*at_option, e);
+        if (!t.is_error() && (t.list || t.k != kind::date)) {
+            diags_.error("E306", "option 'at' of " + quote(name) + " must be a date, but this is " + type_text(t),
+                         e.source, ast::span_of(*at_option));
+            any_error = true;
+        }
+    }
     std::size_t lo = b->required.size(), hi = lo + b->optional.size();
-    bool any_error = std::any_of(args.begin(), args.end(), [](const type& t) { return t.is_error(); });
+    any_error = any_error || std::any_of(args.begin(), args.end(), [](const type& t) { return t.is_error(); });
     if (name == "size") {
         if (args.size() != 1) {
             diags_.error("E305", "size takes one list, got " + std::to_string(args.size()) + " arguments", e.source,
                          call.where());
         } else if (!args[0].is_error() && !args[0].list) {
             diags_.error("E306", "size takes a list, but this is " + type_text(args[0]), e.source,
-                         ast::span_of(call.args[0]));
+                         ast::span_of(*positional[0]));
         }
         return of(kind::integer);
     }
@@ -382,6 +642,7 @@ type checker::call_type(const ast::call& call, env& e) {
             .notes.push_back(b->summary);
         return {};
     }
+    bool in_days = counting == "days";
     type same;  // for ordered_same
     for (std::size_t i = 0; i < args.size(); ++i) {
         arg want = i < lo ? b->required[i] : b->optional[i - lo];
@@ -394,6 +655,22 @@ type checker::call_type(const ast::call& call, env& e) {
             case arg::integer: ok = !t.list && t.k == kind::integer; expected = "an int"; break;
             case arg::numeric: ok = t.is_numeric(); expected = "a number"; break;
             case arg::duration: ok = !t.list && t.k == kind::duration; expected = "a duration"; break;
+            case arg::days: ok = !t.list && t.k == kind::days; expected = "a number of days"; break;
+            case arg::span:
+                if (!t.list && (t.k == kind::duration || t.k == kind::days) && (t.k == kind::days) != in_days) {
+                    auto& d = diags_.error("E312", std::string("with counting: ") + counting + ", the " +
+                                                       (name == "within" ? "window" : "gap") + " of " + quote(name) +
+                                                       " is counted in " + (in_days ? "days" : "months") +
+                                                       ", but this is " + type_text(t),
+                                           e.source, ast::span_of(*positional[i]));
+                    d.notes.push_back(in_days ? "write it in days: '30 days'"
+                                              : "write it in months ('3 months'), or count in days: counting: days");
+                    any_error = true;
+                    continue;
+                }
+                ok = !t.list && t.k == (in_days ? kind::days : kind::duration);
+                expected = in_days ? "a number of days" : "a duration";
+                break;
             case arg::spells: {
                 expected = "a list of spells (records with 'from' and 'to' dates)";
                 ok = t.list && t.k == kind::record;
@@ -409,8 +686,9 @@ type checker::call_type(const ast::call& call, env& e) {
                 expected = "a number, money, a date or a duration";
                 ok = ordered(t);
                 if (ok && !same.is_error() && !comparable(same, t)) {
-                    diags_.error("E306", quote(name) + " mixes " + type_text(same) + " and " + type_text(t), e.source,
-                                 ast::span_of(call.args[i]));
+                    auto& d = diags_.error("E306", quote(name) + " mixes " + type_text(same) + " and " + type_text(t),
+                                           e.source, ast::span_of(*positional[i]));
+                    unit_hint(d, same, t);
                     return {};
                 }
                 if (ok && (same.is_error() || t.k == kind::decimal)) same = t;
@@ -419,17 +697,30 @@ type checker::call_type(const ast::call& call, env& e) {
         if (!ok) {
             auto& d = diags_.error("E306", "argument " + std::to_string(i + 1) + " of " + quote(name) + " must be " +
                                                expected + ", but this is " + type_text(t), e.source,
-                                   ast::span_of(call.args[i]));
+                                   ast::span_of(*positional[i]));
             d.notes.push_back(b->summary);
+            unit_hint(d, t, want == arg::days || (want == arg::span && in_days) ? of(kind::days) : of(kind::duration));
             any_error = true;
         }
     }
     if (any_error) return {};
+    if (name == "date") {
+        // Constant parts: the date must exist (date(2025, 2, 30) is a mistake, not a none).
+        folder f;
+        auto y = folder::number(f(*positional[0])), m = folder::number(f(*positional[1])),
+             dd = folder::number(f(*positional[2]));
+        if (y && m && dd &&
+            (*y < 1 || *y > 9999 || !detail::valid_date(static_cast<int>(*y), static_cast<int>(*m), static_cast<int>(*dd)))) {
+            diags_.error("E106", "not a calendar date", e.source, call.where());
+            return {};
+        }
+    }
     if (name == "age" || name == "years" || name == "months" || name == "year" || name == "month" ||
-        name == "day" || name == "floor" || name == "round")
+        name == "day" || name == "floor" || name == "round" || name == "days")
         return of(kind::integer);
-    if (name == "months_between" || name == "total" || name == "longest_run" || name == "within")
-        return of(kind::duration);
+    if (name == "total" || name == "longest_run" || name == "within") return of(in_days ? kind::days : kind::duration);
+    if (name == "months_between") return of(kind::duration);
+    if (name == "days_between") return of(kind::days);
     if (name == "date" || name == "run_start") return of(kind::date);
     if (name == "holds") return of(kind::boolean);
     return same;  // min, max

@@ -38,7 +38,7 @@ struct folder {
     result_type operator()(const ast::decimal_lit& n) const { return constant(std::strtold(n.text.c_str(), nullptr)); }
     result_type operator()(const ast::money_lit& n) const { return constant(std::strtold(n.text.c_str(), nullptr)); }
     result_type operator()(const ast::duration_lit& n) const {
-        if (n.unit == ast::duration_unit::days) return constant(static_cast<long double>(n.amount) / 30.4375L);
+        if (n.unit == ast::duration_unit::days) return constant(static_cast<long double>(n.amount));
         return constant(static_cast<long double>(n.amount) * (n.unit == ast::duration_unit::years ? 12 : 1));
     }
     result_type operator()(const ast::date_lit& n) const {

@@ -12,7 +12,7 @@ struct named_kind {
 const named_kind scalar_types[] = {
     {"bool", kind::boolean},   {"int", kind::integer},  {"decimal", kind::decimal},
     {"money", kind::money},    {"string", kind::string}, {"date", kind::date},
-    {"duration", kind::duration},
+    {"duration", kind::duration}, {"days", kind::days},
 };
 }  // namespace
 
@@ -56,7 +56,7 @@ bool ordered(const type& t) {
     if (t.list) return false;
     switch (t.k) {
         case kind::integer: case kind::decimal: case kind::money: case kind::date:
-        case kind::duration: case kind::error:
+        case kind::duration: case kind::days: case kind::error:
             return true;
         default:
             return false;

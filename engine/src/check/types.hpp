@@ -11,7 +11,9 @@
 
 namespace entitle::sema {
 
-enum class kind { error, boolean, integer, decimal, money, string, date, duration, enumeration, record };
+// `duration` counts months (`6 months`, `3 years`); `days` counts days (`730 days`):
+// they never mix.
+enum class kind { error, boolean, integer, decimal, money, string, date, duration, enumeration, record, days };
 
 struct type {
     kind k = kind::error;

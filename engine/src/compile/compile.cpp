@@ -210,6 +210,7 @@ struct visitor {
                                  n.where(), c);
         }
         std::uint32_t operator()(const ast::duration_lit& n) const {
+            if (n.unit == ast::duration_unit::days) return self.constant(value::of(vk::days, n.amount), n.where(), c);
             return self.constant(value::of(vk::duration, n.amount * (n.unit == ast::duration_unit::years ? 12 : 1)),
                                  n.where(), c);
         }
@@ -290,15 +291,31 @@ struct visitor {
         std::uint32_t operator()(const ast::quantifier& n) const {
             self.last_list_element_ = -1;
             std::uint32_t list = self.expr(n.list, c);
-            std::uint32_t slot = static_cast<std::uint32_t>(c.locals.size());
-            c.locals.push_back({n.var.name, slot});
-            if (self.local_types_.size() <= slot) self.local_types_.resize(slot + 1, -1);
-            self.local_types_[slot] = self.last_list_element_;
-            self.out_.locals = std::max(self.out_.locals, slot + 1);
+            int element = self.last_list_element_;
+            std::uint32_t slot = self.bind_local(n.var.name, {element, -1}, c);
+            std::vector<std::uint32_t> where;
+            if (n.cond) where.push_back(self.expr(*n.cond, c));
             std::uint32_t body = self.expr(n.body, c);
             c.locals.pop_back();
-            static const op codes[] = {op::any_q, op::all_q, op::count_q, op::sum_q};
-            return self.emit(codes[static_cast<int>(n.kind)], n.where(), c, list, body, slot);
+            static const op codes[] = {op::any_q, op::all_q, op::count_q, op::sum_q, op::min_q,
+                                       op::max_q, op::first_q, op::last_q, op::distinct_q};
+            std::uint32_t q = self.emit_args(codes[static_cast<int>(n.kind)], n.where(), c, where);
+            auto& nd = self.out_.nodes[q];
+            nd.a = list;
+            nd.b = body;
+            nd.c = slot;
+            self.last_list_element_ = -1;
+            return q;
+        }
+        std::uint32_t operator()(const ast::filter& n) const {
+            self.last_list_element_ = -1;
+            std::uint32_t list = self.expr(n.list, c);
+            int element = self.last_list_element_;
+            std::uint32_t slot = self.bind_local(n.var.name, {element, -1}, c);
+            std::uint32_t cond = self.expr(n.cond, c);
+            c.locals.pop_back();
+            self.last_list_element_ = element;  // the same items: spell measures read their fields
+            return self.emit(op::filter, n.where(), c, list, cond, slot);
         }
         std::uint32_t operator()(const ast::group& n) const {
             std::vector<std::uint32_t> members;
@@ -323,9 +340,23 @@ struct visitor {
         std::size_t next = 1;
         const auto& first = p.parts.front();
         auto local = std::find_if(c.locals.rbegin(), c.locals.rend(), [&](auto& l) { return l.first == first.name; });
+        last_list_element_ = -1;
+        int free_define = -1;
+        if (local == c.locals.rend() &&
+            !(c.subject >= 0 && (prog_.records[c.subject].field(first.name) ||
+                                 lookup(c.ruleset, &sema::scope::defines, std::make_pair(c.subject, first.name)) >= 0)))
+            free_define = lookup(c.ruleset, &sema::scope::defines, std::make_pair(-1, first.name));
         if (local != c.locals.rend()) {
             base = emit(op::local, first.where(), c, local->second);
-            record = local_types_.at(local->second);
+            record = local_types_.at(local->second).record;
+            last_list_element_ = local_types_.at(local->second).element;
+        } else if (free_define >= 0) {
+            // A define without `for` and without parameters: a named value.
+            compile_define(free_define);
+            base = emit(op::call_define, first.where(), c, no_node, static_cast<std::uint32_t>(free_define));
+            const auto& t = prog_.defines[free_define].t;
+            record = (t.k == sema::kind::record && !t.list) ? t.ref : -1;
+            last_list_element_ = (t.k == sema::kind::record && t.list) ? t.ref : -1;
         } else {
             base = emit(op::subject, first.where(), c);
             record = c.subject;
@@ -367,11 +398,9 @@ struct visitor {
                 const auto& info = prog_.defines[d];
                 ctx inner{info.at.ruleset, info.record, source_index(info.at.source), {}};
                 for (std::size_t i = 0; i < c.locals.size(); ++i) inner.locals.push_back({"", c.locals[i].second});
-                auto saved_element = last_list_element_;
                 base = expr(info.decl->value, inner);
                 out_.nodes[base].where = where;
                 out_.nodes[base].source = c.source;
-                last_list_element_ = saved_element;
             } else {
                 base = emit(op::define, where, c, base, static_cast<std::uint32_t>(d));
             }
@@ -382,10 +411,23 @@ struct visitor {
         return base;
     }
 
-    // Record types of quantifier variables by slot: the element type of the
-    // list they range over (-1 for lists of scalars).
-    std::vector<int> local_types_;
-    int last_list_element_ = -1;  // element record type of the last path compiled
+    // A quantifier or filter variable (or a function parameter) gets the next slot.
+    struct local_type {
+        int record;   // the record it holds, or -1
+        int element;  // the record of the list it holds, or -1
+    };
+    std::uint32_t bind_local(const std::string& name, local_type t, ctx& c) {
+        std::uint32_t slot = static_cast<std::uint32_t>(c.locals.size());
+        c.locals.push_back({name, slot});
+        if (local_types_.size() <= slot) local_types_.resize(slot + 1, {-1, -1});
+        local_types_[slot] = t;
+        out_.locals = std::max(out_.locals, slot + 1);
+        return slot;
+    }
+
+    // Record types of quantifier variables and parameters by slot.
+    std::vector<local_type> local_types_;
+    int last_list_element_ = -1;  // element record type of the last list compiled
 
     void compile_define(int d) {
         if (define_nodes_[d] >= 0) return;
@@ -393,34 +435,108 @@ struct visitor {
         define_nodes_[d] = 0;  // checked: no cycles
         ctx c{info.at.ruleset, info.record, source_index(info.at.source), {}};
         auto saved = local_types_;
+        auto saved_element = last_list_element_;
         local_types_.clear();
+        for (const auto& [name, t] : info.params)
+            bind_local(name, {t.k == sema::kind::record && !t.list ? t.ref : -1,
+                              t.k == sema::kind::record && t.list ? t.ref : -1}, c);
         std::uint32_t root = expr(info.decl->value, c);
         local_types_ = saved;
+        last_list_element_ = saved_element;
         define_nodes_[d] = root;
-        out_.defines[d] = {info.name, info.label, root};
+        out_.defines[d] = {info.name, info.label, root, info.record >= 0};
+    }
+
+    // A call of a define with parameters; `base` is the record it is of (or no_node).
+    std::uint32_t function_call(int d, std::uint32_t base, const ast::call& n, ctx& c) {
+        compile_define(d);
+        std::vector<std::uint32_t> args;
+        for (auto& a : n.args) args.push_back(expr(a.value, c));
+        std::uint32_t call_node = emit_args(op::call_define, n.where(), c, args);
+        out_.nodes[call_node].a = base;
+        out_.nodes[call_node].b = static_cast<std::uint32_t>(d);
+        const auto& t = prog_.defines[d].t;
+        last_list_element_ = (t.k == sema::kind::record && t.list) ? t.ref : -1;
+        return call_node;
+    }
+
+    // points_of(score): the score's items and caps, summed as the verdict sums them.
+    std::uint32_t points(const ast::call& n, ctx& c) {
+        const ast::path* p = ast::as_bare_path(n.args.at(0).value);
+        int s = lookup(c.ruleset, &sema::scope::services, p->parts.at(0).name);
+        if (s < 0) bug("points of an unknown score");
+        const auto& info = prog_.services[s];
+        ctx inner{info.at.ruleset, info.record, source_index(info.at.source), {}};
+        for (std::size_t i = 0; i < c.locals.size(); ++i) inner.locals.push_back({"", c.locals[i].second});
+        std::vector<std::uint32_t> args;
+        for (const auto& m : info.decl->members)
+            if (auto* item = boost::get<ast::score_item>(&m)) {
+                args.push_back(expr(item->value, inner));
+                args.push_back(item->cap ? expr(*item->cap, inner) : no_node);
+            }
+        return emit_args(op::points, n.where(), c, args);
     }
 
     std::uint32_t call(const ast::call& n, ctx& c) {
-        std::vector<std::uint32_t> args;
-        int spell_record = -1;
-        if (int t = lookup(c.ruleset, &sema::scope::tables, n.name.name); t >= 0) {
-            std::uint32_t key = expr(n.args.at(0), c);
+        const std::string& name = n.name.name;
+        if (!n.target.empty()) {
+            ast::path target;
+            target.parts = n.target;
+            target.begin = n.target.front().begin;
+            target.end = n.target.back().end;
+            std::uint32_t base = path(target, c);
+            int record = record_of_node(base, target, c);
+            int d = lookup(c.ruleset, &sema::scope::defines, std::make_pair(record, name));
+            if (d < 0) bug("unknown function " + name);
+            return function_call(d, base, n, c);
+        }
+        if (int t = lookup(c.ruleset, &sema::scope::tables, name); t >= 0) {
+            std::uint32_t key = expr(n.args.at(0).value, c);
             return emit(op::table, n.where(), c, key, compile_table(t));
         }
+        if (c.subject >= 0)
+            if (int d = lookup(c.ruleset, &sema::scope::defines, std::make_pair(c.subject, name));
+                d >= 0 && prog_.defines[d].function)
+                return function_call(d, emit(op::subject, n.name.where(), c), n, c);
+        if (int d = lookup(c.ruleset, &sema::scope::defines, std::make_pair(-1, name)); d >= 0 && prog_.defines[d].function)
+            return function_call(d, no_node, n, c);
+        if (name == "points_of") return points(n, c);
+        std::vector<std::uint32_t> args;
+        int spell_record = -1;
+        const ast::operand* at = nullptr;
+        std::uint8_t mode = 0, future = 0;
         last_list_element_ = -1;
         for (auto& a : n.args) {
-            args.push_back(expr(a, c));
+            if (a.name) {
+                const std::string& option = a.name->name;
+                if (option == "at") {
+                    at = &a.value;
+                    continue;
+                }
+                const ast::path* word = ast::as_bare_path(a.value);
+                for (const auto& spec : sema::options_of(name))
+                    if (option == spec.name) {
+                        auto index = static_cast<std::uint8_t>(sema::option_word(spec, word->parts.at(0).name));
+                        (option == "future" ? future : mode) = index;
+                    }
+                continue;
+            }
+            args.push_back(expr(a.value, c));
             if (args.size() == 1) spell_record = last_list_element_;
         }
+        if (at) args.push_back(expr(*at, c));  // the reference date is the last argument, as by position
         static const std::map<std::string, op> builtins = {
-            {"age", op::age}, {"months_between", op::months_between}, {"years", op::years_of},
-            {"months", op::months_of}, {"date", op::make_date}, {"year", op::year_of}, {"month", op::month_of},
-            {"day", op::day_of}, {"min", op::min_of}, {"max", op::max_of}, {"floor", op::floor_of},
-            {"round", op::round_of}, {"size", op::size_of}, {"total", op::total}, {"longest_run", op::longest_run},
-            {"within", op::within}, {"run_start", op::run_start}, {"holds", op::holds}};
-        auto it = builtins.find(n.name.name);
-        if (it == builtins.end()) bug("unknown function " + n.name.name);
+            {"age", op::age}, {"months_between", op::months_between}, {"days_between", op::days_between},
+            {"years", op::years_of}, {"months", op::months_of}, {"days", op::days_of}, {"date", op::make_date},
+            {"year", op::year_of}, {"month", op::month_of}, {"day", op::day_of}, {"min", op::min_of},
+            {"max", op::max_of}, {"floor", op::floor_of}, {"round", op::round_of}, {"size", op::size_of},
+            {"total", op::total}, {"longest_run", op::longest_run}, {"within", op::within},
+            {"run_start", op::run_start}, {"holds", op::holds}};
+        auto it = builtins.find(name);
+        if (it == builtins.end()) bug("unknown function " + name);
         std::uint32_t call_node = emit_args(it->second, n.where(), c, args);
+        out_.nodes[call_node].mode = mode;
+        out_.nodes[call_node].future = future;
         if (it->second >= op::total) {
             // Spell built-ins read `from` and `to` by slot.
             if (spell_record < 0) bug("spells of unknown record type");
@@ -430,7 +546,37 @@ struct visitor {
                 if (rec.fields[i].name == "to") out_.nodes[call_node].c = static_cast<std::uint32_t>(i);
             }
         }
+        last_list_element_ = -1;
         return call_node;
+    }
+
+    // The record type a compiled path ends on (the target of `a.b.f(x)`).
+    int record_of_node(std::uint32_t, const ast::path& target, const ctx& c) {
+        int record = c.subject;
+        std::size_t next = 0;
+        auto local = std::find_if(c.locals.rbegin(), c.locals.rend(),
+                                  [&](auto& l) { return l.first == target.parts.front().name; });
+        if (local != c.locals.rend()) {
+            record = local_types_.at(local->second).record;
+            next = 1;
+        } else if (int fd = lookup(c.ruleset, &sema::scope::defines, std::make_pair(-1, target.parts.front().name));
+                   fd >= 0 && !(c.subject >= 0 && prog_.records[c.subject].field(target.parts.front().name))) {
+            const auto& t = prog_.defines[fd].t;
+            record = t.k == sema::kind::record ? t.ref : -1;
+            next = 1;
+        }
+        for (; next < target.parts.size() && record >= 0; ++next) {
+            const auto& rec = prog_.records[record];
+            const std::string& part = target.parts[next].name;
+            if (const auto* f = rec.field(part)) {
+                record = f->t.k == sema::kind::record && !f->t.list ? f->t.ref : -1;
+                continue;
+            }
+            int d = lookup(c.ruleset, &sema::scope::defines, std::make_pair(record, part));
+            record = d >= 0 && prog_.defines[d].t.k == sema::kind::record ? prog_.defines[d].t.ref : -1;
+        }
+        if (record < 0) bug("function of a non-record");
+        return record;
     }
 
     std::uint32_t compile_table(int t) {

@@ -39,16 +39,31 @@ enum class op : std::uint8_t {
     in_set,       // a subject, args items; flag: negated
     is_set,       // a; flag: `is missing`
     cond,         // a if, b then, c else
-    any_q, all_q, count_q, sum_q,  // a list, b body, c variable slot
+    // a list, b body, c variable slot; one arg when there is a `where` condition
+    any_q, all_q, count_q, sum_q, min_q, max_q, first_q, last_q, distinct_q,
+    filter,       // a list, b condition, c variable slot: the items for which it holds
+    call_define,  // a record node (no_node: none), b define index, args: the arguments
+    points,       // args: (item value, cap or no_node) pairs of a score
     table,        // a key, b table index
     // built-ins: args
-    age, months_between, years_of, months_of, make_date, year_of, month_of, day_of, min_of, max_of,
-    floor_of, round_of, size_of, total, longest_run, within, run_start, holds,
+    age, months_between, days_between, years_of, months_of, days_of, make_date, year_of, month_of, day_of,
+    min_of, max_of, floor_of, round_of, size_of,
+    // spell measures (b, c: the slots of `from` and `to`; mode: counting, future: projection)
+    total, longest_run, within, run_start, holds,
 };
+
+inline constexpr std::uint32_t no_node = 0xffffffffu;
+
+// How a spell measure counts (`counting:`), and what it assumes of the time
+// after the as-of date when its reference date lies beyond it (`future:`).
+enum class counting : std::uint8_t { months, calendar_months, calendar_months_before, days };
+enum class future : std::uint8_t { recorded, continued, planned };
 
 struct node {
     op code = op::constant;
     bool flag = false;
+    std::uint8_t mode = 0;    // spell measures: counting; age: 1 when a 29 February birthday falls on 1 March
+    std::uint8_t future = 0;  // spell measures: compiled::future
     std::uint32_t a = 0, b = 0, c = 0;
     std::uint32_t first_arg = 0, arg_count = 0;
     entitle::span where{};        // source text, for explanations
@@ -73,6 +88,7 @@ struct table_def {
 struct define_def {
     std::string name, label;
     std::uint32_t root = 0;
+    bool has_subject = true;  // false: a function without `for`
 };
 
 struct clause {

@@ -204,7 +204,11 @@ public:
         }
         out.entity = find_entity(entity, root);
         if (out.entity < 0) return out;
+        // Flat records (the usual export: {"id": ..., "as_of": ..., facts...}):
+        // `as_of`, and `id` unless the entity has such a field, are the envelope's.
+        flat_ = root.member("facts") ? nullptr : &out;
         out.root = record(facts, out.entity, "");
+        flat_ = nullptr;
         return out;
     }
 
@@ -227,12 +231,15 @@ private:
     diagnostics& diags_;
     eval::profile_store& store_;
     std::map<int, std::unordered_map<std::string_view, int>> slots_;  // field slots by name, per record type
+    loaded* flat_ = nullptr;  // the envelope a flat record's `id` and `as_of` go to
 
     const std::unordered_map<std::string_view, int>& slots_of(int type) {
         auto [it, fresh] = slots_.try_emplace(type);
         if (fresh) {
             const auto& fields = schema_.records[type].fields;
-            for (std::size_t i = 0; i < fields.size(); ++i) it->second.emplace(fields[i].name, static_cast<int>(i));
+            // Fields another ruleset's `extend` adds are not facts of this one.
+            for (std::size_t i = 0; i < fields.size(); ++i)
+                if (schema_.visible(fields[i], ruleset_)) it->second.emplace(fields[i].name, static_cast<int>(i));
         }
         return it->second;
     }
@@ -294,13 +301,25 @@ private:
         r.path = path;
         r.fields = store_.allocate(rec.fields.size());
         const auto& slots = slots_of(type);
+        loaded* flat = path.empty() ? flat_ : nullptr;
         node.members([&](std::string_view key, const Node& v, const Node& k) {
             lazy_path field_path{path, key};
             auto found = slots.find(key);
             int slot = found == slots.end() ? -1 : found->second;
+            if (flat && key == "as_of") {
+                flat->as_of = parse_date(v.text());
+                if (!flat->as_of) error(v, "as_of", "expected a date (YYYY-MM-DD), got " + v.shown());
+                return;
+            }
+            if (flat && key == "id" && slot < 0) {
+                flat->id = v.text();
+                return;
+            }
+            if (flat && key == "id") flat->id = v.text();
             if (slot < 0) {
                 std::vector<std::string> names;
-                for (auto& f : rec.fields) names.push_back(f.name);
+                for (auto& f : rec.fields)
+                    if (schema_.visible(f, ruleset_)) names.push_back(f.name);
                 std::string best = sema::closest(std::string(key), names);
                 error(k, field_path.str(),
                       "unknown field of " + rec.name + (best.empty() ? "" : "; did you mean '" + best + "'?"), "E702");
@@ -341,7 +360,7 @@ private:
             eval::list_v& l = store_.lists.back();
             l.path = where.str();
             std::size_t index = 0;
-            sema::field_info element{f.name, f.label, f.t.element(), false};
+            sema::field_info element{f.name, f.label, f.t.element(), false, {}};
             std::vector<value> items;
             node.items([&](const Node& item) {
                 ++index;
@@ -438,6 +457,7 @@ profile_set_result load_json_lines(const sema::program_data& schema, int ruleset
                 if (out.entity == set->entity) {
                     set->roots.push_back(out.root);
                     set->ids.push_back(out.id);
+                    set->as_ofs.push_back(out.as_of);
                     result.lines.push_back(line_number);
                     continue;
                 }

@@ -5,7 +5,9 @@
 //     entity: Household        # which entity it describes
 //     id: li-family            # optional
 //     facts: { ... }           # the entity's fields
-// or the facts alone (the entity then comes from the caller). A field that
+// or the facts alone (the entity then comes from the caller), where `as_of`
+// and `id` (unless the entity has a field `id`) are the envelope's: the flat
+// shape of exported records. A field that
 // is left out is unknown; `null` is allowed only for `optional` fields and
 // means known to be absent. Every mistake is reported with its field path
 // (`children[1].birth_date`) and file position, all of them in one run.
@@ -32,6 +34,7 @@ public:
     int entity = -1;
     std::vector<eval::value> roots;
     std::vector<std::string> ids;
+    std::vector<std::optional<civil_date>> as_ofs;  // the `as_of` each profile gives, if any
 };
 
 namespace data {

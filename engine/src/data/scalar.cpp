@@ -80,6 +80,15 @@ std::optional<value> scalar_value(const std::string& text, const sema::type& t, 
             if (unit == "years" || unit == "year") return value::of(vk::duration, n * 12);
             return fail("a duration (\"6 months\", \"3 years\")");
         }
+        case sema::kind::days: {
+            // "730 days", or a bare number of days.
+            std::int64_t n;
+            auto space = text.find(' ');
+            std::string amount = text.substr(0, space), unit = space == std::string::npos ? "" : text.substr(space + 1);
+            if (!integer(amount, n) || n < 0 || n > 3650000 || !(unit.empty() || unit == "days" || unit == "day"))
+                return fail("a number of days (\"730 days\")");
+            return value::of(vk::days, n);
+        }
         case sema::kind::enumeration: {
             const auto& en = schema.enums[t.ref];
             int index = en.index_of(text);

@@ -65,6 +65,8 @@ value arithmetic(op code, const value& a, const value& b) {
     if (a.kind == vk::date && b.kind == vk::duration)
         return value::of(vk::date, detail::add_months(a.i, code == op::add ? b.i : -b.i));
     if (a.kind == vk::duration && b.kind == vk::date) return value::of(vk::date, detail::add_months(b.i, a.i));
+    if (a.kind == vk::date && b.kind == vk::days) return value::of(vk::date, code == op::add ? a.i + b.i : a.i - b.i);
+    if (a.kind == vk::days && b.kind == vk::date) return value::of(vk::date, a.i + b.i);
     if (code == op::mul) {
         const value& unit = numeric(a) ? b : a;
         const value& factor = numeric(a) ? a : b;
@@ -104,6 +106,7 @@ evaluator::evaluator(const compiled::program_data& program, const std::vector<va
 
 value evaluator::run(std::uint32_t node, const value& subject) {
     subject_ = subject;
+    scratch_used_ = 0;
     frame_ = 0;
     return tracing_ ? eval<true>(node) : eval<false>(node);
 }
@@ -217,9 +220,13 @@ value evaluator::eval(std::uint32_t n) {
             if (v.kind != vk::unknown) result = value::boolean((v.kind != vk::none) != nd.flag);
             break;
         }
-        case op::add: case op::sub: case op::mul: case op::div:
-            result = arithmetic(nd.code, operand<Trace>(nd.a), operand<Trace>(nd.b));
+        case op::add: case op::sub: case op::mul: case op::div: {
+            value x = operand<Trace>(nd.a), y = operand<Trace>(nd.b);
+            result = arithmetic(nd.code, x, y);
+            if (Trace && nd.code == op::div && !result.known() && x.known() && y.known())
+                error(nd, "division by zero");
             break;
+        }
         case op::cond: {
             tri t = truth_of(operand<Trace>(nd.a));
             if (t == tri::yes) result = operand<Trace>(nd.b);
@@ -230,12 +237,40 @@ value evaluator::eval(std::uint32_t n) {
             }
             break;
         }
-        case op::any_q: case op::all_q: case op::count_q: case op::sum_q: result = quantify<Trace>(nd); break;
+        case op::any_q: case op::all_q: case op::count_q: case op::sum_q: case op::min_q: case op::max_q:
+        case op::first_q: case op::last_q: case op::distinct_q:
+            result = quantify<Trace>(nd);
+            break;
+        case op::filter: result = filter<Trace>(nd); break;
+        case op::call_define: result = call_define<Trace>(nd); break;
+        case op::points: result = points<Trace>(nd); break;
         case op::table: result = table<Trace>(nd); break;
         default: result = call<Trace>(nd); break;
     }
     if (Trace) trace_[n] = result;
     return result;
+}
+
+std::pair<list_v*, std::vector<value>*> evaluator::scratch(const std::string& path) {
+    if (scratch_used_ == scratch_lists_.size()) {
+        scratch_lists_.emplace_back();
+        scratch_items_.emplace_back();
+    }
+    list_v* list = &scratch_lists_[scratch_used_];
+    std::vector<value>* items = &scratch_items_[scratch_used_];
+    ++scratch_used_;
+    list->path = path;
+    list->months = -1;
+    list->items = {};
+    items->clear();
+    return {list, items};
+}
+
+void evaluator::error(const compiled::node& n, const std::string& message) {
+    const auto& src = program_.sources.at(n.source);
+    auto p = src->position(n.where.begin);
+    errors_.insert(src->name() + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + message +
+                   " in '" + std::string(src->slice(n.where)) + "'");
 }
 
 template <bool Trace>
@@ -245,44 +280,160 @@ value evaluator::quantify(const compiled::node& nd) {
     static const list_v empty;
     const list_v& items = list.kind == vk::list ? *list.list : empty;
     std::size_t slot = frame_ + nd.c;
+    const bool has_where = nd.arg_count > 0;
     tri acc = nd.code == op::all_q ? tri::yes : tri::no;
     std::int64_t count = 0;
-    value sum;
+    value sum, best, best_key;
     bool unknown = false;
+    std::pair<list_v*, std::vector<value>*> distinct{nullptr, nullptr};
+    if (nd.code == op::distinct_q) distinct = scratch(items.path);
     for (const value& item : items.items) {
         locals_[slot] = item;
+        tri in = tri::yes;  // whether the item passes `where`
+        if (has_where) {
+            in = truth_of(operand<Trace>(arg(nd, 0)));
+            if (in == tri::no) continue;
+        }
         value body = operand<Trace>(nd.b);
-        if (nd.code == op::sum_q) {
-            if (!body.known()) {
-                unknown = true;
-                continue;
+        switch (nd.code) {
+            case op::any_q:
+            case op::all_q:
+            case op::count_q: {
+                tri t = truth_of(body);
+                // An item that may or may not pass the filter: `in and body` (any, count), `not in or body` (all).
+                if (in == tri::unknown) t = nd.code == op::all_q ? (t == tri::yes ? t : tri::unknown)
+                                                                 : (t == tri::no ? t : tri::unknown);
+                if (nd.code == op::count_q) {
+                    if (t == tri::yes) ++count;
+                    if (t == tri::unknown) unknown = true;
+                    break;
+                }
+                bool decisive = nd.code == op::any_q ? t == tri::yes : t == tri::no;
+                if (decisive) {
+                    acc = t;
+                    if (!Trace) goto done;
+                } else if (t == tri::unknown && acc != (nd.code == op::any_q ? tri::yes : tri::no)) {
+                    acc = tri::unknown;
+                }
+                break;
             }
-            if (body.kind == vk::none) continue;
-            if (!sum.known()) sum = body;
-            else if (sum.kind == vk::decimal || body.kind == vk::decimal) sum = value::decimal(as_double(sum) + as_double(body));
-            else sum.i += body.i;
-            continue;
-        }
-        tri t = truth_of(body);
-        if (nd.code == op::count_q) {
-            if (t == tri::yes) ++count;
-            if (t == tri::unknown) unknown = true;
-            continue;
-        }
-        bool decisive = nd.code == op::any_q ? t == tri::yes : t == tri::no;
-        if (decisive) {
-            acc = t;
-            if (!Trace) break;
-        } else if (t == tri::unknown && acc != (nd.code == op::any_q ? tri::yes : tri::no)) {
-            acc = tri::unknown;
+            case op::sum_q:
+                if (in == tri::unknown || !body.known()) {
+                    unknown = true;
+                    break;
+                }
+                if (body.kind == vk::none) break;
+                if (!sum.known()) sum = body;
+                else if (sum.kind == vk::decimal || body.kind == vk::decimal) sum = value::decimal(as_double(sum) + as_double(body));
+                else sum.i += body.i;
+                break;
+            default: {  // min, max, first, last, distinct
+                if (in == tri::unknown || !body.known()) {
+                    unknown = true;
+                    break;
+                }
+                if (body.kind == vk::none) break;
+                if (nd.code == op::distinct_q) {
+                    auto& seen = *distinct.second;
+                    bool fresh = std::none_of(seen.begin(), seen.end(), [&](const value& v) { return compare(v, body) == 0; });
+                    if (fresh) seen.push_back(body);
+                    break;
+                }
+                int c = best_key.known() ? compare(body, best_key) : 0;
+                bool better = !best_key.known() || (nd.code == op::min_q || nd.code == op::first_q ? c < 0
+                                                    : nd.code == op::last_q                      ? c >= 0
+                                                                                                 : c > 0);
+                if (better) {
+                    best_key = body;
+                    best = nd.code == op::first_q || nd.code == op::last_q ? item : body;
+                }
+            }
         }
     }
-    if (nd.code == op::count_q) return unknown ? value() : value::of(vk::integer, count);
-    if (nd.code == op::sum_q) {
-        if (unknown) return value();
-        return sum.known() ? sum : value::of(vk::integer, 0);
+done:
+    switch (nd.code) {
+        case op::count_q: return unknown ? value() : value::of(vk::integer, count);
+        case op::sum_q:
+            if (unknown) return value();
+            return sum.known() ? sum : value::of(vk::integer, 0);
+        case op::any_q:
+        case op::all_q: return from_tri(acc);
+        case op::distinct_q:
+            if (unknown) return value();
+            distinct.first->items = {distinct.second->data(), distinct.second->size()};
+            return value::of_list(distinct.first);
+        default: return unknown ? value() : best_key.known() ? best : value::none();
     }
-    return from_tri(acc);
+}
+
+template <bool Trace>
+value evaluator::filter(const compiled::node& nd) {
+    value list = operand<Trace>(nd.a);
+    if (list.kind == vk::none || list.kind == vk::unknown) return list;
+    if (list.kind != vk::list) return value();
+    if (list.list->months >= 0) {
+        if (Trace) missing_.insert(list.list->path + " (dated spells)");
+        return value();
+    }
+    auto [out, kept] = scratch(list.list->path);
+    std::size_t slot = frame_ + nd.c;
+    bool unknown = false;
+    for (const value& item : list.list->items) {
+        locals_[slot] = item;
+        tri t = truth_of(operand<Trace>(nd.b));
+        if (t == tri::yes) kept->push_back(item);
+        if (t == tri::unknown) {
+            unknown = true;
+            if (!Trace) break;  // traced: read on, to name every missing fact
+        }
+    }
+    if (unknown) return value();
+    out->items = {kept->data(), kept->size()};
+    return value::of_list(out);
+}
+
+template <bool Trace>
+value evaluator::call_define(const compiled::node& nd) {
+    const compiled::define_def& def = program_.defines[nd.b];
+    value base;
+    if (nd.a != compiled::no_node) {
+        base = operand<Trace>(nd.a);
+        if (base.kind != vk::record) return base.kind == vk::none ? value::none() : value();
+    }
+    // The arguments, in the caller's frame, before the callee's frame is written.
+    value small[8];
+    std::vector<value> large;
+    value* args = small;
+    if (nd.arg_count > 8) {
+        large.resize(nd.arg_count);
+        args = large.data();
+    }
+    for (std::uint32_t i = 0; i < nd.arg_count; ++i) args[i] = operand<Trace>(arg(nd, i));
+    value saved_subject = subject_;
+    std::size_t saved_frame = frame_;
+    std::size_t stride = std::max<std::uint32_t>(program_.locals, 1);
+    frame_ += stride;
+    if (locals_.size() < frame_ + stride + 1) locals_.resize(frame_ + stride + 1);
+    for (std::uint32_t i = 0; i < nd.arg_count; ++i) locals_[frame_ + i] = args[i];
+    subject_ = base;
+    value result = eval<Trace>(def.root);
+    subject_ = saved_subject;
+    frame_ = saved_frame;
+    return result;
+}
+
+template <bool Trace>
+value evaluator::points(const compiled::node& nd) {
+    value total = value::of(vk::integer, 0);
+    bool unknown = false;
+    for (std::uint32_t i = 0; i + 1 < nd.arg_count; i += 2) {
+        value v = operand<Trace>(arg(nd, i));
+        if (arg(nd, i + 1) != compiled::no_node && v.known() && v.kind != vk::none)
+            v = capped(v, operand<Trace>(arg(nd, i + 1)));
+        if (!v.known()) unknown = true;
+        else if (v.kind != vk::none) add_points(total, v);  // an item that is none gives no points
+    }
+    return unknown ? value() : total;
 }
 
 template <bool Trace>
@@ -332,6 +483,12 @@ value evaluator::spells(const compiled::node& nd) {
         if (Trace) missing_.insert(list.list->path + " (dated spells)");
         return value();
     }
+    // A reference day after the as-of day looks ahead "if nothing changes":
+    // spells that start later are not known to happen; those in force keep
+    // their recorded end (or, `future: continued`, go on); `planned` takes
+    // every spell as recorded.
+    const auto ahead = static_cast<compiled::future>(nd.future);
+    const bool projecting = at > as_of_ && ahead != compiled::future::planned;
     std::vector<span_days> raw;
     if (list.kind == vk::list) {
         for (const value& item : list.list->items) {
@@ -342,12 +499,33 @@ value evaluator::spells(const compiled::node& nd) {
                 if (Trace) missing_.insert(item.rec->path + ".from");
                 return value();
             }
+            if (projecting && from.i > as_of_) continue;
             // An open (absent or null) end runs on: the spell is ongoing.
-            std::int64_t end = to.kind == vk::date ? to.i + 1 : at + 1;
+            bool open = to.kind != vk::date;
+            std::int64_t end = open ? at + 1 : to.i + 1;
+            if (projecting && ahead == compiled::future::continued && (open || to.i >= as_of_)) end = at + 1;
             raw.push_back({from.i, end});
         }
     }
     auto merged = merge_spells(std::move(raw), at);
+    if (nd.mode != static_cast<std::uint8_t>(compiled::counting::months) && nd.code != op::holds) {
+        auto counting = nd.mode == static_cast<std::uint8_t>(compiled::counting::days) ? unit_counting::days
+                        : nd.mode == static_cast<std::uint8_t>(compiled::counting::calendar_months_before)
+                            ? unit_counting::calendar_months_before
+                            : unit_counting::calendar_months;
+        auto runs = unit_runs(merged, counting, at);
+        std::int64_t reference = reference_unit(counting, at);
+        vk unit = counting == unit_counting::days ? vk::days : vk::duration;
+        switch (nd.code) {
+            case op::total: return value::of(unit, total_units(runs));
+            case op::longest_run: return value::of(unit, longest_run_units(runs, gap));
+            case op::within: return value::of(unit, units_within(runs, gap, reference));
+            default: {
+                auto start = run_start_units(runs, gap, reference);
+                return start ? value::of(vk::date, *start) : value::none();
+            }
+        }
+    }
     switch (nd.code) {
         case op::total: return value::of(vk::duration, total_months(merged));
         case op::longest_run: return value::of(vk::duration, longest_run_months(merged, gap));
@@ -385,14 +563,29 @@ value evaluator::call(const compiled::node& nd) {
         return second ? a[1] : a[0];
     }
     switch (nd.code) {
-        case op::age: return value::of(vk::integer, detail::age_on(a[0].i, count > 1 ? a[1].i : as_of_));
+        case op::age: {
+            std::int64_t at = count > 1 ? a[1].i : as_of_;
+            std::int64_t years = detail::age_on(a[0].i, at);
+            // leap_birthday: mar_1: born on 29 February, a year older on 1 March in common years.
+            auto born = detail::civil_from_days(a[0].i), on = detail::civil_from_days(at);
+            if (nd.mode == 1 && born.month == 2 && born.day == 29 && on.month == 2 && on.day == 28 &&
+                years > 0 && detail::age_on(a[0].i, at - 1) < years)
+                --years;
+            return value::of(vk::integer, years);
+        }
         case op::months_between: return value::of(vk::duration, detail::months_between(a[0].i, a[1].i));
+        case op::days_between: return value::of(vk::days, a[1].i - a[0].i);
         case op::years_of: return value::of(vk::integer, a[0].i / 12);
         case op::months_of: return value::of(vk::integer, a[0].i);
+        case op::days_of: return value::of(vk::integer, a[0].i);
         case op::make_date:
             if (a[0].i < 1 || a[0].i > 9999 || !detail::valid_date(static_cast<int>(a[0].i), static_cast<int>(a[1].i),
-                                                                 static_cast<int>(a[2].i)))
-                return value::none();
+                                                                 static_cast<int>(a[2].i))) {
+                if (Trace)
+                    error(nd, "date(" + std::to_string(a[0].i) + ", " + std::to_string(a[1].i) + ", " +
+                                  std::to_string(a[2].i) + ") is not a calendar date");
+                return value();
+            }
             return value::of(vk::date, detail::days_from_civil(static_cast<int>(a[0].i), static_cast<int>(a[1].i),
                                                                static_cast<int>(a[2].i)));
         case op::year_of: return value::of(vk::integer, detail::civil_from_days(a[0].i).year);
@@ -423,13 +616,23 @@ std::string evaluator::format(const value& v) const {
             return buf;
         case vk::date: return detail::day_text(v.i);
         case vk::duration: return std::to_string(v.i) + (v.i == 1 ? " month" : " months");
+        case vk::days: return std::to_string(v.i) + (v.i == 1 ? " day" : " days");
         case vk::enumeration:
             if (v.type >= 0 && v.type < static_cast<int>(program_.checked->enums.size()))
                 return program_.checked->enums[v.type].values.at(static_cast<std::size_t>(v.i));
             return std::to_string(v.i);
         case vk::string: return *v.str;
         case vk::record: return "(" + program_.checked->records[v.rec->record_type].name + ")";
-        case vk::list: return "(" + std::to_string(v.list->items.size()) + " items)";
+        case vk::list: {
+            // Short lists of values (distinct cities) show them; others their size.
+            bool scalars = !v.list->items.empty() && v.list->items.size() <= 5 &&
+                           std::none_of(v.list->items.begin(), v.list->items.end(),
+                                        [](const value& x) { return x.kind == vk::record; });
+            if (!scalars) return "(" + std::to_string(v.list->items.size()) + " items)";
+            std::string out = "[";
+            for (const value& x : v.list->items) out += (out.size() > 1 ? ", " : "") + format(x);
+            return out + "]";
+        }
     }
     return "?";
 }

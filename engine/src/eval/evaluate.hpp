@@ -10,6 +10,7 @@
 
 #include "compile/program.hpp"
 
+#include <deque>
 #include <set>
 #include <string>
 #include <vector>
@@ -67,6 +68,9 @@ public:
     const std::vector<value>& trace() const { return trace_; }
     std::set<std::string>& missing() { return missing_; }
     std::set<std::uint32_t>& params_read() { return params_read_; }
+    // Tracing only: evaluation errors since reset (division by zero, an
+    // impossible date), each with its place in the rules.
+    std::set<std::string>& errors() { return errors_; }
 
     std::string format(const value& v) const;
 
@@ -79,6 +83,12 @@ private:
     template <bool Trace> value spells(const compiled::node& n);
     template <bool Trace> value table(const compiled::node& n);
     template <bool Trace> value quantify(const compiled::node& n);
+    template <bool Trace> value filter(const compiled::node& n);
+    template <bool Trace> value call_define(const compiled::node& n);
+    template <bool Trace> value points(const compiled::node& n);
+    void error(const compiled::node& n, const std::string& message);
+    // A list that lives until the next run (filtered lists, distinct values).
+    std::pair<list_v*, std::vector<value>*> scratch(const std::string& path);
     // An operand. Untraced, the leaves (constants, fields of the subject or
     // of a quantifier variable) are read in place, without a call.
     template <bool Trace>
@@ -111,6 +121,10 @@ private:
     std::vector<value> trace_;
     std::set<std::string> missing_;
     std::set<std::uint32_t> params_read_;
+    std::set<std::string> errors_;
+    std::deque<list_v> scratch_lists_;
+    std::deque<std::vector<value>> scratch_items_;
+    std::size_t scratch_used_ = 0;
     // execute(): its stacks, kept between runs
     struct loop {
         const list_v* list;

@@ -13,7 +13,8 @@ using compiled::op;
 namespace {
 
 bool integral(vk k) {
-    return k == vk::integer || k == vk::money || k == vk::date || k == vk::duration || k == vk::enumeration;
+    return k == vk::integer || k == vk::money || k == vk::date || k == vk::duration || k == vk::days ||
+           k == vk::enumeration;
 }
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
@@ -234,6 +235,7 @@ bool linear_builder::field_test(std::uint32_t n, insn& i) {
             // over a list field whose body is a field test.
             insn body;
             std::size_t before = out_.leaves.size();
+            if (nd.arg_count > 0) return false;  // a `where` filter: the general evaluator
             if (!leaf(nd.a, i) || !field_test(nd.b, body)) {
                 out_.leaves.resize(before);
                 return false;
@@ -300,7 +302,7 @@ void linear_builder::truth(std::uint32_t n) {
             pushed(0, -1);
             return;
         case op::any_q: case op::all_q: {
-            if (!leaf(nd.a, i)) break;
+            if (nd.arg_count > 0 || !leaf(nd.a, i)) break;
             std::uint32_t begin = here();
             i.code = lop::q_begin;
             i.any = nd.code == op::any_q;
@@ -615,6 +617,7 @@ tri evaluator::execute(const linear_code& lc, std::uint32_t pc, const value& sub
     static constexpr verdict verdict_of[] = {verdict::not_eligible, verdict::eligible, verdict::undetermined};
     subject_ = subject;
     frame_ = 0;
+    scratch_used_ = 0;
     if (truths_.size() < lc.truths) truths_.resize(lc.truths);
     if (values_.size() < lc.values) values_.resize(lc.values);
     if (loops_.size() < lc.loops) loops_.resize(lc.loops);
@@ -637,10 +640,10 @@ tri evaluator::execute(const linear_code& lc, std::uint32_t pc, const value& sub
     auto run = [&](std::uint32_t first, std::uint32_t count, bool is_or) {
         return fold_tests(leaves + first, count, is_or, [&](const insn& x) { return field_test(lc, x, bases); });
     };
-    // A score item's points into the total (unknown or absent: the total is unknown).
+    // A score item's points into the total (unknown: the total is unknown; none: no points).
     auto add = [&](const value& v) {
-        if (!v.known() || v.kind == vk::none) total_known = false;
-        else add_points(total, v);
+        if (!v.known()) total_known = false;
+        else if (v.kind != vk::none) add_points(total, v);
     };
     tri t = tri::yes;
     ENTITLE_NEXT();

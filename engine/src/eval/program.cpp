@@ -504,6 +504,7 @@ private:
         r.citations = s.citations;
         bool any_false = false, any_unknown = false;
         std::set<std::string> missing;
+        ev.errors().clear();
         for (const auto& c : s.clauses) {
             ev.missing().clear();
             truth t = truth_value(ev.run(c.node, p.store.root));
@@ -525,12 +526,13 @@ private:
             for (const auto& item : s.items) {
                 ev.missing().clear();
                 value v = item_points(item, p.store.root, ev);
-                if (!v.known() || v.kind == vk::none) {
+                if (!v.known()) {
                     total_known = false;
                     missing.insert(ev.missing().begin(), ev.missing().end());
                     r.items.push_back({item.id, item.label, ""});
                     continue;
                 }
+                if (v.kind == vk::none) v = value::of(vk::integer, 0);  // an item that is none gives no points
                 add_points(total, v);
                 r.items.push_back({item.id, item.label, ev.format(v)});
             }
@@ -548,7 +550,10 @@ private:
         }
         r.outcome = any_false ? verdict::not_eligible : any_unknown ? verdict::undetermined : verdict::eligible;
         apply_exceptions(s, p, ev, r, missing);
-        if (r.outcome == verdict::undetermined) r.missing.assign(missing.begin(), missing.end());
+        if (r.outcome == verdict::undetermined) {
+            r.missing.assign(missing.begin(), missing.end());
+            r.errors.assign(ev.errors().begin(), ev.errors().end());
+        }
         return r;
     }
 
@@ -742,6 +747,7 @@ bool override_parameters(const sema::program_data& program, int ruleset, const c
 
 std::size_t size(const profile_set& set) { return set.roots.size(); }
 const std::string& profile_id(const profile_set& set, std::size_t i) { return set.ids.at(i); }
+std::optional<civil_date> profile_as_of(const profile_set& set, std::size_t i) { return set.as_ofs.at(i); }
 
 compile_result compile(const std::vector<std::shared_ptr<const source_file>>& sources, const check_options& options,
                        const std::string& ruleset) {

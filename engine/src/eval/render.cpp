@@ -143,6 +143,7 @@ std::string render_text(const evaluation& e, bool explain, const projection* p) 
         }
         if (!s.decided_by.empty()) out += "    decided by exception " + s.decided_by + " (" + s.layer + ")\n";
         if (!s.conflict.empty()) out += "    conflict: " + s.conflict + "\n";
+        for (const auto& e : s.errors) out += "    error: " + e + "\n";
         if (!s.missing.empty()) {
             out += "    missing:";
             for (const auto& m : s.missing) out += " " + m;
@@ -175,7 +176,9 @@ std::string render_json(const evaluation& e, const projection* p) {
                     j.end_object();
                 });
             }
-            w.strings("failed", s.failed).strings("missing", s.missing).strings("citations", s.citations);
+            w.strings("failed", s.failed).strings("missing", s.missing);
+            if (!s.errors.empty()) w.strings("errors", s.errors);
+            w.strings("citations", s.citations);
             w.array("parameters", s.parameters, [](detail::json_writer& j, const parameter_use& p) {
                 j.begin_object().key("name").value(p.name).key("value").value(p.value);
                 j.key("since").value(p.since).key("layer").value(p.layer);

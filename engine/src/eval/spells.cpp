@@ -79,4 +79,77 @@ bool holds(const std::vector<span_days>& merged, std::int64_t at) {
     return false;
 }
 
+namespace {
+std::int64_t month_index(std::int64_t day) {
+    auto c = detail::civil_from_days(day);
+    return static_cast<std::int64_t>(c.year) * 12 + (c.month - 1);
+}
+}  // namespace
+
+std::int64_t reference_unit(unit_counting counting, std::int64_t at) {
+    if (counting == unit_counting::days) return at;
+    return month_index(at) - (counting == unit_counting::calendar_months_before ? 1 : 0);
+}
+
+std::vector<unit_run> unit_runs(const std::vector<span_days>& merged, unit_counting counting, std::int64_t at) {
+    std::vector<unit_run> out;
+    std::int64_t cap = reference_unit(counting, at) + 1;  // units from here on do not count
+    for (const auto& s : merged) {
+        unit_run r = counting == unit_counting::days ? unit_run{s.from, s.end, s.from}
+                                                     : unit_run{month_index(s.from), month_index(s.end - 1) + 1, s.from};
+        r.hi = std::min(r.hi, cap);
+        if (r.hi <= r.lo) continue;
+        // Spells of one month (10 and 20 June) touch it once.
+        if (!out.empty() && r.lo <= out.back().hi) out.back().hi = std::max(out.back().hi, r.hi);
+        else out.push_back(r);
+    }
+    return out;
+}
+
+std::int64_t total_units(const std::vector<unit_run>& runs) {
+    std::int64_t total = 0;
+    for (const auto& r : runs) total += r.hi - r.lo;
+    return total;
+}
+
+namespace {
+// Runs whose gaps (units missing between them) are at most `gap`: [first, last] indexes.
+template <typename F>
+void for_each_bridged(const std::vector<unit_run>& runs, std::int64_t gap, F f) {
+    std::size_t first = 0;
+    for (std::size_t i = 1; i <= runs.size(); ++i) {
+        bool bridged = i < runs.size() && runs[i].lo - runs[i - 1].hi <= gap;
+        if (!bridged) {
+            if (!runs.empty()) f(first, i - 1);
+            first = i;
+        }
+    }
+}
+}  // namespace
+
+std::int64_t longest_run_units(const std::vector<unit_run>& runs, std::int64_t gap) {
+    std::int64_t best = 0;
+    for_each_bridged(runs, gap, [&](std::size_t a, std::size_t b) {
+        std::int64_t units = 0;
+        for (std::size_t k = a; k <= b; ++k) units += runs[k].hi - runs[k].lo;
+        best = std::max(best, units);
+    });
+    return best;
+}
+
+std::int64_t units_within(const std::vector<unit_run>& runs, std::int64_t window, std::int64_t reference) {
+    std::int64_t lo = reference - window + 1, hi = reference + 1, total = 0;
+    for (const auto& r : runs) total += std::max<std::int64_t>(0, std::min(r.hi, hi) - std::max(r.lo, lo));
+    return total;
+}
+
+std::optional<std::int64_t> run_start_units(const std::vector<unit_run>& runs, std::int64_t gap,
+                                            std::int64_t reference) {
+    std::optional<std::int64_t> start;
+    for_each_bridged(runs, gap, [&](std::size_t a, std::size_t b) {
+        if (runs[a].lo <= reference && reference < runs[b].hi) start = runs[a].first_day;
+    });
+    return start;
+}
+
 }  // namespace entitle::eval

@@ -32,4 +32,23 @@ std::optional<std::int64_t> run_start(const std::vector<span_days>& merged, std:
                                       std::int64_t at);
 bool holds(const std::vector<span_days>& merged, std::int64_t at);
 
+// Counting in calendar months or days (`counting:`). Merged spells become
+// runs of units: days, or the calendar months they touch (a spell from 30
+// June touches June). `calendar_months_before` leaves out the month of the
+// reference day. Every measure counts units; gaps and windows are in the
+// same units.
+enum class unit_counting { calendar_months, calendar_months_before, days };
+struct unit_run {
+    std::int64_t lo, hi;     // [lo, hi): day numbers, or month indexes (year * 12 + month - 1)
+    std::int64_t first_day;  // the day the run starts
+};
+std::vector<unit_run> unit_runs(const std::vector<span_days>& merged, unit_counting counting, std::int64_t at);
+// The unit that holds the reference day (for _before, the month before it).
+std::int64_t reference_unit(unit_counting counting, std::int64_t at);
+std::int64_t total_units(const std::vector<unit_run>& runs);
+std::int64_t longest_run_units(const std::vector<unit_run>& runs, std::int64_t gap);
+// Units covered among the `window` units that end with `reference`.
+std::int64_t units_within(const std::vector<unit_run>& runs, std::int64_t window, std::int64_t reference);
+std::optional<std::int64_t> run_start_units(const std::vector<unit_run>& runs, std::int64_t gap, std::int64_t reference);
+
 }  // namespace entitle::eval

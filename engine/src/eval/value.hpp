@@ -2,8 +2,8 @@
 //
 // A value is a small tagged union (16 bytes): unknown (a fact the profile
 // does not give), none (an optional fact known to be absent), or a bool, int,
-// decimal, money (in fen), date (day number), duration (months), enum (value
-// index), string, record or list. Records and lists live in the profile's
+// decimal, money (in fen), date (day number), duration (months), days (a
+// count of days), enum (value index), string, record or list. Records and lists live in the profile's
 // arena and are never copied during evaluation.
 #pragma once
 
@@ -17,7 +17,7 @@
 namespace entitle::eval {
 
 enum class vk : std::uint8_t {
-    unknown, none, boolean, integer, decimal, money, date, duration, enumeration, string, record, list
+    unknown, none, boolean, integer, decimal, money, date, duration, enumeration, string, record, list, days
 };
 
 struct record_v;

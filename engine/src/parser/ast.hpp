@@ -68,6 +68,7 @@ struct param_ref : node {
 };
 
 struct call;
+struct filter;
 struct unary;
 struct binary;
 struct test;
@@ -78,7 +79,7 @@ struct conditional;
 struct operand
     : x3::variant<nil, bool_lit, int_lit, decimal_lit, money_lit, duration_lit, date_lit,
                   string_lit, as_of_ref, path, param_ref, x3::forward_ast<call>,
-                  x3::forward_ast<unary>, x3::forward_ast<binary>, x3::forward_ast<test>,
+                  x3::forward_ast<filter>, x3::forward_ast<unary>, x3::forward_ast<binary>, x3::forward_ast<test>,
                   x3::forward_ast<quantifier>, x3::forward_ast<group>,
                   x3::forward_ast<conditional>> {
     using base_type::base_type;
@@ -91,9 +92,24 @@ enum class op {
     add, sub, mul, div
 };
 
+// An argument of a call: positional (`value`) or named (`at: D`, `counting: days`).
+struct call_arg : node {
+    boost::optional<identifier> name;
+    operand value;
+};
+
+// `f(args)`, or `a.b.f(args)`: a function of the record `a.b` (`target`).
 struct call : node {
+    std::vector<identifier> target;
     identifier name;
-    std::vector<operand> args;
+    std::vector<call_arg> args;
+};
+
+// `s in pension where s.city = city`: the items of a list for which `cond` holds.
+struct filter : node {
+    identifier var;
+    operand list;
+    operand cond;
 };
 
 // Prefix operators applied right to left: `not not x` has ops "nn".
@@ -139,11 +155,15 @@ struct test : node {
     boost::optional<tail> rest;
 };
 
-enum class quantifier_kind { any, all, count, sum };
+// `any c in children [where COND]: BODY`; min, max, first and last take
+// the item (or its key) that is least or greatest, distinct the list of
+// the body's different values.
+enum class quantifier_kind { any, all, count, sum, min, max, first, last, distinct };
 struct quantifier : node {
     quantifier_kind kind = quantifier_kind::any;
     identifier var;
     operand list;
+    boost::optional<operand> cond;  // `where COND`
     operand body;
 };
 
@@ -213,11 +233,24 @@ struct param_decl : node {
     boost::optional<operand> default_value;
 };
 
+struct define_param : node {
+    identifier name;
+    type_ref type;
+};
+// `define name[(params)] ["label"] [for Record] = expr`: a derived fact of a
+// record, or (with parameters, or without `for`) a function.
 struct define_decl : node {
     identifier name;
+    boost::optional<std::vector<define_param>> params;
     boost::optional<string_lit> label;
-    identifier subject;
+    boost::optional<identifier> subject;
     operand value;
+};
+
+// `extend entity Person { fields }`: a child ruleset adds fields to a parent's type.
+struct extend_decl : node {
+    identifier name;
+    std::vector<field_decl> fields;
 };
 
 enum class key_kind { value, range, otherwise };
@@ -285,7 +318,8 @@ struct exception_decl : node {
 };
 
 struct declaration
-    : x3::variant<enum_decl, record_decl, param_decl, define_decl, table_decl, service_decl, exception_decl> {
+    : x3::variant<enum_decl, record_decl, extend_decl, param_decl, define_decl, table_decl, service_decl,
+                  exception_decl> {
     using base_type::base_type;
     using base_type::operator=;
 };
@@ -298,5 +332,9 @@ struct file {
 
 // The span of whatever node an operand holds.
 entitle::span span_of(const operand& o);
+
+// The path an operand is, looking through the trivial wrappers of the
+// precedence levels (`settlement` in `points(settlement)`), or null.
+const path* as_bare_path(const operand& o);
 
 }  // namespace entitle::ast

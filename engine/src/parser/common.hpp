@@ -92,7 +92,8 @@ inline auto const reserved_word = x3::lexeme[
     (x3::lit("and") | "or" | "not" | "in" | "between" | "is" | "if" | "then" | "else" |
      "any" | "all" | "count" | "sum" | "true" | "false" | "param" | "as_of" | "ruleset" |
      "entity" | "record" | "enum" | "define" | "table" | "service" | "score" | "requires" |
-     "unless" | "cites" | "item" | "threshold" | "cap" | "for" | "exception") >>
+     "unless" | "cites" | "item" | "threshold" | "cap" | "for" | "exception" | "where" |
+     "extend") >>
     !ident_char];
 
 }  // namespace entitle::parser

@@ -31,6 +31,8 @@ struct field_decl_class : annotate {};
 struct record_decl_class : annotate {};
 struct param_decl_class : annotate {};
 struct define_decl_class : annotate {};
+struct define_param_class : annotate {};
+struct extend_decl_class : annotate {};
 struct table_key_class : annotate {};
 struct table_row_class : annotate {};
 struct table_decl_class : annotate {};
@@ -48,7 +50,7 @@ struct exception_decl_class : annotate {};
 
 header_type const header_rule = "a ruleset header";
 declaration_type const declaration_rule =
-    "a declaration (entity, record, enum, param, define, table, service, score or exception)";
+    "a declaration (entity, record, extend, enum, param, define, table, service, score or exception)";
 
 x3::rule<type_ref_class, ast::type_ref> const type_ref = "a type";
 x3::rule<enum_value_class, ast::enum_value> const enum_value = "an enum value";
@@ -57,6 +59,8 @@ x3::rule<field_decl_class, ast::field_decl> const field_decl = "a field";
 x3::rule<record_decl_class, ast::record_decl> const record_decl = "an entity or record";
 x3::rule<param_decl_class, ast::param_decl> const param_decl = "a parameter";
 x3::rule<define_decl_class, ast::define_decl> const define_decl = "a define";
+x3::rule<define_param_class, ast::define_param> const define_param = "a parameter (name: type)";
+x3::rule<extend_decl_class, ast::extend_decl> const extend_decl = "an extension of a type";
 x3::rule<table_key_class, ast::table_key> const table_key = "a table key";
 x3::rule<table_row_class, ast::table_row> const table_row = "a table row";
 x3::rule<table_decl_class, ast::table_decl> const table_decl = "a table";
@@ -103,7 +107,11 @@ auto const record_decl_def = as<bool>[kw("entity") >> x3::attr(true) | kw("recor
 auto const param_decl_def = kw("param") > param_name > -text > ':' > type_ref >
                             -(kw("unit") > text) > -('=' > expr);
 
-auto const define_decl_def = kw("define") > name > -text > kw("for") > name > '=' > expr;
+auto const define_param_def = name > ':' > type_ref;
+auto const define_decl_def = kw("define") > name > -('(' > -(define_param % ',') > ')') > -text >
+                             -(kw("for") > name) > '=' > expr;
+auto const extend_decl_def = kw("extend") > x3::omit[-(kw("entity") | kw("record"))] > name > '{' >
+                             *field_decl > '}';
 
 auto const range_dots = as<bool>[x3::lit("..<") >> x3::attr(true) | x3::lit("..") >> x3::attr(false)];
 auto const open_end = x3::attr(ast::operand());
@@ -139,10 +147,11 @@ auto const exception_decl_def = kw("exception") > name > -text > kw("to") > name
                                 *exception_member > kw("then") > conclusion;
 
 auto const declaration_rule_def =
-    enum_decl | record_decl | param_decl | define_decl | table_decl | service_decl | exception_decl;
+    enum_decl | record_decl | extend_decl | param_decl | define_decl | table_decl | service_decl |
+    exception_decl;
 
 BOOST_SPIRIT_DEFINE(header_rule, declaration_rule, type_ref, enum_value, enum_decl, field_decl,
-                    record_decl, param_decl, define_decl, table_key, table_row, table_decl,
+                    record_decl, extend_decl, param_decl, define_decl, define_param, table_key, table_row, table_decl,
                     seed_cite, external_cite, citation, requirement, score_item, threshold,
                     service_member, service_decl, when_clause, exception_member, exception_decl)
 

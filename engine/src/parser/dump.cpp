@@ -79,8 +79,21 @@ public:
     }
     void operator()(const param_ref& n) { out << "(param " << n.name.name << ")"; }
     void operator()(const call& n) {
-        out << "(call " << n.name.name;
-        for (auto& a : n.args) out << " ", (*this)(a);
+        out << "(call ";
+        for (auto& t : n.target) out << t.name << ".";
+        out << n.name.name;
+        for (auto& a : n.args) {
+            out << " ";
+            if (a.name) out << "(" << a.name->name << ": ", (*this)(a.value), out << ")";
+            else (*this)(a.value);
+        }
+        out << ")";
+    }
+    void operator()(const filter& n) {
+        out << "(where " << n.var.name << " ";
+        (*this)(n.list);
+        out << " ";
+        (*this)(n.cond);
         out << ")";
     }
     void operator()(const unary& n) {
@@ -118,10 +131,11 @@ public:
         boost::apply_visitor(tail_dumper{*this, n.subject}, *n.rest);
     }
     void operator()(const quantifier& n) {
-        static const char* kinds[] = {"any", "all", "count", "sum"};
+        static const char* kinds[] = {"any", "all", "count", "sum", "min", "max", "first", "last", "distinct"};
         out << "(" << kinds[static_cast<int>(n.kind)] << " " << n.var.name << " ";
         (*this)(n.list);
         out << " ";
+        if (n.cond) out << "(where ", (*this)(*n.cond), out << ") ";
         (*this)(n.body);
         out << ")";
     }
@@ -168,6 +182,16 @@ public:
         }
         out << ")\n";
     }
+    void operator()(const extend_decl& d) {
+        out << "(extend " << d.name.name;
+        for (auto& f : d.fields) {
+            out << "\n  (field " << f.name.name << " ";
+            type(f.type);
+            label(f.label);
+            out << ")";
+        }
+        out << ")\n";
+    }
     void operator()(const param_decl& d) {
         out << "(param " << d.name.name;
         label(d.label);
@@ -179,8 +203,14 @@ public:
     }
     void operator()(const define_decl& d) {
         out << "(define " << d.name.name;
+        if (d.params) {
+            out << " (params";
+            for (auto& p : *d.params) out << " (" << p.name.name << " ", type(p.type), out << ")";
+            out << ")";
+        }
         label(d.label);
-        out << " (for " << d.subject.name << ")\n  ";
+        if (d.subject) out << " (for " << d.subject->name << ")";
+        out << "\n  ";
         (*this)(d.value);
         out << ")\n";
     }
@@ -258,6 +288,15 @@ public:
 }  // namespace
 
 entitle::span span_of(const operand& o) { return boost::apply_visitor(span_visitor{}, o); }
+
+const path* as_bare_path(const operand& o) {
+    if (auto* p = boost::get<path>(&o)) return p;
+    if (auto* b = boost::get<x3::forward_ast<binary>>(&o))
+        return b->get().rest.empty() ? as_bare_path(b->get().first) : nullptr;
+    if (auto* t = boost::get<x3::forward_ast<test>>(&o))
+        return t->get().rest ? nullptr : as_bare_path(t->get().subject);
+    return nullptr;
+}
 
 }  // namespace entitle::ast
 

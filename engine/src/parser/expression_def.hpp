@@ -114,7 +114,10 @@ struct units_ : x3::symbols<ast::duration_unit> {
 struct quantifiers_ : x3::symbols<ast::quantifier_kind> {
     quantifiers_() {
         add("any", ast::quantifier_kind::any)("all", ast::quantifier_kind::all)(
-            "count", ast::quantifier_kind::count)("sum", ast::quantifier_kind::sum);
+            "count", ast::quantifier_kind::count)("sum", ast::quantifier_kind::sum)(
+            "min", ast::quantifier_kind::min)("max", ast::quantifier_kind::max)(
+            "first", ast::quantifier_kind::first)("last", ast::quantifier_kind::last)(
+            "distinct", ast::quantifier_kind::distinct);
     }
 };
 struct escapes_ : x3::symbols<char> {
@@ -171,6 +174,8 @@ struct duration_lit_class : annotate {};
 struct as_of_class : annotate {};
 struct param_ref_class : annotate {};
 struct call_class : annotate {};
+struct call_arg_class : annotate {};
+struct filter_class : annotate {};
 struct path_class : annotate {};
 struct escape_class;
 struct escape_code_class;
@@ -219,6 +224,8 @@ x3::rule<duration_lit_class, ast::duration_lit> const duration_lit = "a duration
 x3::rule<as_of_class, ast::as_of_ref> const as_of = "as_of";
 x3::rule<param_ref_class, ast::param_ref> const param_ref = "a parameter reference";
 x3::rule<call_class, ast::call> const call = "a function call";
+x3::rule<call_arg_class, ast::call_arg> const call_arg = "an argument";
+x3::rule<filter_class, ast::filter> const filter = "a filtered list";
 x3::rule<path_class, ast::path> const path = "a field or name";
 x3::rule<escape_class> const escape = "an escape";
 x3::rule<escape_code_class> const escape_code = "an escape (\\\" \\\\ \\n \\t)";
@@ -257,7 +264,10 @@ auto const literal_def = date_lit_rule | duration_lit | money_lit | decimal_lit 
                          bool_lit | string_lit_rule;
 
 auto const param_ref_def = (kw("param") > dotted_name_rule)[detail::set_param];
-auto const call_def = identifier_rule >> '(' > -(expression_rule % ',') > ')';
+// `name: value` is a named argument (`at: D`, `counting: days`).
+auto const call_arg_def = -(identifier_rule >> ':') >> expression_rule;
+auto const call_def = *(identifier_rule >> '.') >> identifier_rule >> '(' > -(call_arg % ',') > ')';
+auto const filter_def = identifier_rule >> kw("in") >> additive >> kw("where") > expression_rule;
 auto const path_def = (identifier_rule % '.')[detail::set_parts];
 
 auto const conditional_def =
@@ -266,9 +276,10 @@ auto const group_kind = as<ast::group_kind>[
     kw("any") >> x3::attr(ast::group_kind::any) | kw("all") >> x3::attr(ast::group_kind::all)];
 auto const group_def = group_kind >> '{' > *condition_rule > '}';
 auto const quantifier_def = x3::lexeme[detail::quantifier_words >> !ident_char] >>
-                            identifier_rule > kw("in") > additive > ':' > expression_rule;
+                            identifier_rule > kw("in") > additive >
+                            -(kw("where") > expression_rule) > (x3::lit(':') | kw("by")) > expression_rule;
 
-auto const primary_def = conditional | group | quantifier | literal | as_of | param_ref | call |
+auto const primary_def = conditional | group | quantifier | literal | as_of | param_ref | filter | call |
                          path | ('(' > expression_rule > ')');
 
 auto const unary_neg_def = +(x3::lit('-') >> x3::attr(ast::op::neg)) > primary;
@@ -304,7 +315,7 @@ BOOST_SPIRIT_DEFINE(expression_rule, identifier_rule, dotted_name_rule, string_l
                     in_tail, is_tail, is_what, additive, multiplicative, or_operation,
                     and_operation, additive_operation, multiplicative_operation, neg_expr,
                     unary_neg, primary, conditional, group, quantifier, literal, bool_lit,
-                    decimal_lit, money_lit, duration_lit, as_of, param_ref, call, path, escape, escape_code,
+                    decimal_lit, money_lit, duration_lit, as_of, param_ref, call, call_arg, filter, path, escape, escape_code,
                     string_end)
 
 }  // namespace entitle::parser
