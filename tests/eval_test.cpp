@@ -237,6 +237,16 @@ TEST_CASE("built-ins and operators evaluate as documented", "[eval]") {
         {"total(s, counting: calendar_months) = 3 months and total(s, counting: calendar_months_before) = 2 months",
          "  s: [{from: 2025-07-15}]\n", verdict::eligible},
         {"total(s, counting: days) = 31 days", "  s: [{from: 2025-08-01, to: 2025-08-31}]\n", verdict::eligible},
+        // the table of counting conventions in rules/README.md, at 1 September
+        {"total(s) = 1 month and total(s, counting: calendar_months) = 3 months and "
+         "total(s, counting: calendar_months_before) = 3 months and total(s, counting: days) = 33 days",
+         "  s: [{from: 2025-06-30, to: 2025-08-01}]\n", verdict::eligible},
+        {"total(s) = 1 month and total(s, counting: calendar_months) = 3 months and "
+         "total(s, counting: calendar_months_before) = 2 months and total(s, counting: days) = 49 days",
+         "  s: [{from: 2025-07-15}]\n", verdict::eligible},
+        // leap days count as days; touching spells merge
+        {"total(s, counting: days) = 366 days and total(s) = 12 months",
+         "  s: [{from: 2024-01-01, to: 2024-06-30}, {from: 2024-07-01, to: 2024-12-31}]\n", verdict::eligible},
         {"total(s, counting: calendar_months) = 1 month",  // two spells of one month touch it once
          "  s: [{from: 2025-06-01, to: 2025-06-10}, {from: 2025-06-20, to: 2025-06-25}]\n", verdict::eligible},
         {"within(s, 12 months, counting: calendar_months) = 12 months and within(s, 12 months, counting: "
@@ -690,6 +700,13 @@ score pts "pts" for P
   item i4 "i4" = sum c in kids: c.age
   item i5 "i5" = if f then d else 1
   threshold param limit
+define older(k: Kid, years: int) = k.age > years
+define local_kids for P = size(c in kids where c.local)
+service s7 "s7" for P
+  requires any c in kids where c.kind = a: older(c, 5) or local_kids >= 2
+  requires total(pay, counting: calendar_months) >= 6 months or within(pay, 30 days, counting: days) >= 10 days
+  requires holds(pay, 2026-01-01) or total(pay, at: 2026-06-30, future: continued) > 12 months or points_of(pts) >= 20
+  requires size(distinct c in kids: c.kind) >= 2 or (max c in kids where c.local: c.age) > 10
 )";
 
 struct lcg {
@@ -790,7 +807,7 @@ TEST_CASE("the batch decider agrees with explained evaluation on every shape of 
     for (int i = 0; i < 600; ++i) profiles.push_back(random_shape_profile(r));
     auto seen = check_decider_agrees(*p, "P", profiles, {2025, 1, 1});
     // The profiles reach every verdict of every service.
-    REQUIRE(seen.size() == 7);
+    REQUIRE(seen.size() == 8);
     for (const auto& [service, verdicts] : seen) {
         INFO(service);
         CHECK(verdicts.size() == 3);
@@ -827,4 +844,98 @@ TEST_CASE("the batch decider agrees with explained evaluation on the shipped rul
     }
     CHECK(rules.compiled() == 4);
     CHECK(compared >= 500);
+}
+
+TEST_CASE("a service may require a score's points; a none item gives no points", "[eval][scores]") {
+    auto p = compile_text(
+        "ruleset t\nentity P { n: int  s: spells }\n"
+        "score pts \"积分\" for P\n"
+        "  item a \"甲\" = n * 0.5 cap 20\n"
+        "  item run \"连续居住\" = months(months_between(run_start(s, 0 months), as_of))\n"
+        "  threshold 100\n"
+        "service gate \"凭积分\" for P\n  requires points_of(pts) >= 10 \"积分满10分\"\n");
+    auto prof = load(*p, "entity: P\nfacts:\n  n: 30\n  s: [{from: 2020-01-01, to: 2020-12-31}]\n");
+    REQUIRE(prof.value);
+    auto e = p->evaluate(*prof.value, {{2025, 1, 1}, {}});
+    REQUIRE(e.services.size() == 2);
+    CHECK(e.services[0].total == "15");  // 15 points, the run item none: 0
+    CHECK(e.services[0].missing.empty());
+    CHECK(e.services[1].outcome == verdict::eligible);
+    auto decider = p->make_decider({2025, 1, 1}, "P");
+    std::vector<decision> d(2);
+    decider->decide(*prof.value, d.data());
+    CHECK(d[0].points == 15);
+    CHECK(d[1].outcome == verdict::eligible);
+    auto unknown = load(*p, "entity: P\nfacts:\n  s: []\n");
+    auto u = p->evaluate(*unknown.value, {{2025, 1, 1}, {}});
+    CHECK(u.services[1].outcome == verdict::undetermined);
+    CHECK(u.services[1].missing == std::vector<std::string>{"n"});
+}
+
+TEST_CASE("evaluation errors are located in the verdict, never a silent unknown", "[eval]") {
+    auto p = compile_text(
+        "ruleset t\nentity P { n: int  m: int  y: int }\n"
+        "service ratio \"r\" for P\n  requires n / m > 1 \"比例\"\n"
+        "service day \"d\" for P\n  requires date(y, 2, 30) > 2020-01-01\n");
+    auto prof = load(*p, "entity: P\nfacts:\n  n: 3\n  m: 0\n  y: 2025\n");
+    REQUIRE(prof.value);
+    auto e = p->evaluate(*prof.value, {{2025, 1, 1}, {}});
+    CHECK(e.services[0].outcome == verdict::undetermined);
+    REQUIRE(e.services[0].errors.size() == 1);
+    CHECK(e.services[0].errors[0] == "t.rules:4:12: division by zero in 'n / m'");
+    REQUIRE(e.services[1].errors.size() == 1);
+    CHECK_THAT(e.services[1].errors[0], Catch::Contains("date(2025, 2, 30) is not a calendar date"));
+    CHECK_THAT(render_json(e), Catch::Contains("\"errors\":[\"t.rules:4:12: division by zero"));
+}
+
+TEST_CASE("a city adds fields to the national entities; only its profiles may give them", "[eval][layers]") {
+    auto national = std::make_shared<source_file>(
+        "n.rules", "ruleset national\nentity Person { local: bool }\n"
+                   "service s \"s\" for Person\n  requires local\n");
+    auto city = std::make_shared<source_file>(
+        "c.rules", "ruleset city extends national\nenum District { core, outer }\n"
+                   "extend entity Person { district: District \"居住区\" }\n"
+                   "service core \"中心城区\" for Person\n  requires district = core and local\n");
+    auto in_city = compile({national, city}, {}, "city");
+    INFO(render_text(in_city.diags));
+    REQUIRE(in_city.program);
+    auto prof = in_city.program->load_profile(std::make_shared<source_file>("p.yaml", "local: true\ndistrict: core\n"),
+                                              {"Person"});
+    INFO(render_text(prof.diags));
+    REQUIRE(prof.value);
+    auto e = in_city.program->evaluate(*prof.value, {{2025, 1, 1}, {}});
+    REQUIRE(e.services.size() == 2);
+    CHECK(e.services[1].outcome == verdict::eligible);
+    auto in_nation = compile({national, city}, {}, "national");
+    REQUIRE(in_nation.program);
+    auto refused = in_nation.program->load_profile(
+        std::make_shared<source_file>("p.yaml", "local: true\ndistrict: core\n"), {"Person"});
+    CHECK_FALSE(refused.value);
+    CHECK_THAT(render_text(refused.diags), Catch::Contains("E702"));
+    // The parent's own rules cannot use the child's field.
+    auto sneaky = std::make_shared<source_file>(
+        "n2.rules", "ruleset national\nservice t \"t\" for Person\n  requires district = core\n");
+    auto bad = compile({national, city, sneaky}, {}, "city");
+    CHECK_FALSE(bad.program);
+    CHECK_THAT(render_text(bad.diags), Catch::Contains("ruleset city adds it"));
+}
+
+TEST_CASE("flat JSON lines carry id and as_of beside the facts", "[eval][profile]") {
+    auto p = compile_text("ruleset t\nentity P { n: int }\nservice s \"s\" for P\n  requires n > 1\n");
+    auto set = p->load_json_lines(std::make_shared<source_file>(
+        "p.jsonl", "{\"id\": \"a-1\", \"as_of\": \"2025-06-30\", \"n\": 2}\n{\"n\": 0}\n"), {"P"});
+    INFO(render_text(set.diags));
+    REQUIRE(set.value);
+    REQUIRE(size(*set.value) == 2);
+    CHECK(profile_id(*set.value, 0) == "a-1");
+    REQUIRE(profile_as_of(*set.value, 0));
+    CHECK(profile_as_of(*set.value, 0)->month == 6);
+    CHECK(profile_id(*set.value, 1).empty());
+    CHECK_FALSE(profile_as_of(*set.value, 1));
+    auto one = load(*p, "id: b-2\nas_of: 2024-01-31\nn: 5\n");
+    REQUIRE(one.value);
+    CHECK(one.id == "b-2");
+    CHECK(one.as_of->day == 31);
+    auto bad = load(*p, "as_of: soon\nn: 5\n");
+    CHECK_THAT(render_text(bad.diags), Catch::Contains("as_of: expected a date"));
 }

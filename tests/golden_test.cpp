@@ -3,6 +3,9 @@
 // its input. ENTITLE_UPDATE_GOLDEN=1 regenerates them.
 #include "golden.hpp"
 
+#include <map>
+#include <regex>
+
 #include "parser/parse.hpp"
 
 #include <catch2/catch.hpp>
@@ -101,17 +104,26 @@ TEST_CASE("the shipped rules check clean, without warnings", "[golden][rules]") 
 TEST_CASE("the rules in rules/README.md check clean", "[golden][docs]") {
     std::string readme = testing::read_text("rules/README.md");
     REQUIRE_FALSE(readme.empty());
-    // Every ```rules block that opens with `ruleset` is a complete file.
+    // Every ```rules block that opens with `ruleset` is a complete file; one
+    // that `extends` a ruleset of an earlier block is checked with it.
     const std::string open = "```rules\n", close = "```";
     int checked = 0;
+    std::map<std::string, std::string> blocks;  // by ruleset name
     for (auto at = readme.find(open); at != std::string::npos; at = readme.find(open, at)) {
         auto begin = at + open.size(), end = readme.find(close, begin);
         REQUIRE(end != std::string::npos);
         std::string text = readme.substr(begin, end - begin);
         at = end;
         if (text.rfind("ruleset", 0) != 0) continue;
-        auto src = std::make_shared<source_file>("rules/README.md", text);
-        auto result = check({src});
+        std::smatch m;
+        std::string first_line = text.substr(0, text.find('\n'));
+        std::regex_search(first_line, m, std::regex("^ruleset (\\w+)(?:.* extends (\\w+))?"));
+        std::string name = m[1], parent = m[2];
+        blocks[name] = text;
+        std::vector<std::shared_ptr<const source_file>> files{std::make_shared<source_file>("rules/README.md", text)};
+        if (!parent.empty() && blocks.count(parent))
+            files.push_back(std::make_shared<source_file>("rules/README.md (" + parent + ")", blocks[parent]));
+        auto result = check(files);
         INFO(text << "\n" << render_text(result.diags));
         CHECK_FALSE(result.diags.has_errors());
         ++checked;
