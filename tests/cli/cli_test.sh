@@ -86,7 +86,7 @@ contains child-alone err "entitle check rules/"
 
 # A file named twice (directly and through its folder) is read once.
 expect named-twice 0 -- "$entitle" check rules/ rules/national/schooling.rules
-contains named-twice out "ok: 17 files"
+contains named-twice out "ok: 18 files"
 
 # Warnings alone do not fail the run.
 expect warnings-only 0 -- "$entitle" check tests/check/W002-unused-define.rules
@@ -206,8 +206,8 @@ contains test-help out "usage: entitle test [--rules PATH]... [--junit FILE] [--
 expect test-shipped 0 -- "$entitle" test --rules rules --fail-uncovered --junit "$scratch/junit.xml" tests/rules
 contains test-shipped out "0 failed"
 contains test-shipped out "entitlement paragraphs cited"
-contains test-shipped out "107/107 labelled conditions seen true and false, 23/23 services tested, 8/8 entitlement paragraphs cited"
-grep -q '<testsuites name="entitle" tests="48" failures="0">' "$scratch/junit.xml" && passed=$((passed + 1)) \
+contains test-shipped out "112/112 labelled conditions seen true and false, 25/25 services tested, 8/8 entitlement paragraphs cited"
+grep -q '<testsuites name="entitle" tests="52" failures="0">' "$scratch/junit.xml" && passed=$((passed + 1)) \
   || { echo "FAIL test-shipped: junit.xml"; failures=$((failures + 1)); }
 # Failures: expected and actual verdicts, the explanation, exit 1, JUnit with the failures.
 expect test-failing 1 -- "$entitle" test --rules rules --junit "$scratch/failing.xml" tests/cli/tests/failing.yaml

@@ -59,7 +59,7 @@ struct field_spec {
 
 class generator {
 public:
-    generator(const sema::program_data& schema, civil_date as_of) : schema_(schema) {
+    generator(const sema::program_data& schema, int ruleset, civil_date as_of) : schema_(schema), ruleset_(ruleset) {
         today_ = detail::days_from_civil(as_of.year, as_of.month, as_of.day);
     }
 
@@ -120,6 +120,7 @@ public:
 
 private:
     const sema::program_data& schema_;
+    int ruleset_;
     std::int64_t today_;
     double missing_ = 0.05;
     std::map<std::string, field_spec> specs_;
@@ -155,7 +156,7 @@ private:
 
     bool resolves(int record, const std::string& path) const {
         auto dot = path.find('.');
-        const auto* f = schema_.records[record].field(path.substr(0, dot));
+        const auto* f = schema_.field(record, path.substr(0, dot), ruleset_);
         if (!f) return false;
         if (dot == std::string::npos) return true;
         return f->t.k == sema::kind::record && resolves(f->t.ref, path.substr(dot + 1));
@@ -169,6 +170,7 @@ private:
     void record(detail::json_writer& w, int type, const std::string& path, splitmix& rng, int depth) {
         w.begin_object();
         for (const auto& f : schema_.records[type].fields) {
+            if (!schema_.visible(f, ruleset_)) continue;  // another ruleset's `extend`
             std::string p = path.empty() ? f.name : path + "." + f.name;
             const field_spec* s = spec(p);
             if (rng.chance(s && s->missing ? *s->missing : missing_)) continue;  // unknown
@@ -283,7 +285,7 @@ bool generate_profiles(const sema::program_data& schema, int ruleset, const gene
         diags.error("E714", "no entity named '" + options.entity + "' (entities: " + names + ")");
         return false;
     }
-    generator g(schema, options.as_of);
+    generator g(schema, ruleset, options.as_of);
     if (!g.read_spec(options.spec, diags) || !g.known_paths(entity, diags)) return false;
     const std::string& name = schema.rulesets[ruleset].name;
     for (std::size_t i = 0; i < options.count; ++i) line(g.profile(entity, options.seed, i, name));

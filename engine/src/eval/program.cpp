@@ -296,6 +296,8 @@ private:
                 if (auto p = fact(arg(0), sema::kind::date, false)) return t.path = p->path, t.how = threshold::lever::age, true;
                 return false;
             case op::total: case op::within: case op::longest_run:
+                // Projections grow histories by whole months; other countings are not levers (yet).
+                if (x.mode != static_cast<std::uint8_t>(compiled::counting::months)) return false;
                 if (auto p = fact(arg(0), sema::kind::record, true)) return t.path = p->path, t.how = threshold::lever::months, true;
                 return false;
             case op::months_between: {
