@@ -30,28 +30,34 @@ std::int64_t total_months(const std::vector<span_days>& merged) {
 }
 
 namespace {
-// Runs of merged spells whose gaps are at most `gap_months`: [first, last] indexes.
-template <typename F>
-void for_each_bridged_run(const std::vector<span_days>& merged, std::int64_t gap_months, F f) {
+// Runs of the items [0, n) that `bridged(i)` joins to item i - 1: f(first, last) for each.
+template <typename Bridged, typename F>
+void for_each_bridged(std::size_t n, Bridged bridged, F f) {
     std::size_t first = 0;
-    for (std::size_t i = 1; i <= merged.size(); ++i) {
-        bool bridged = i < merged.size() && merged[i].from <= detail::add_months(merged[i - 1].end, gap_months);
-        if (!bridged) {
-            if (!merged.empty()) f(first, i - 1);
-            first = i;
-        }
+    for (std::size_t i = 1; i <= n; ++i) {
+        if (i < n && bridged(i)) continue;
+        if (n > 0) f(first, i - 1);
+        first = i;
     }
+}
+
+// The longest run's length: the lengths of its items added up (the gaps not counted).
+template <typename Bridged, typename Length>
+std::int64_t longest_bridged(std::size_t n, Bridged bridged, Length length) {
+    std::int64_t best = 0;
+    for_each_bridged(n, bridged, [&](std::size_t a, std::size_t b) {
+        std::int64_t sum = 0;
+        for (std::size_t k = a; k <= b; ++k) sum += length(k);
+        best = std::max(best, sum);
+    });
+    return best;
 }
 }  // namespace
 
 std::int64_t longest_run_months(const std::vector<span_days>& merged, std::int64_t gap_months) {
-    std::int64_t best = 0;
-    for_each_bridged_run(merged, gap_months, [&](std::size_t a, std::size_t b) {
-        std::int64_t months = 0;
-        for (std::size_t k = a; k <= b; ++k) months += detail::months_between(merged[k].from, merged[k].end);
-        best = std::max(best, months);
-    });
-    return best;
+    return longest_bridged(
+        merged.size(), [&](std::size_t i) { return merged[i].from <= detail::add_months(merged[i - 1].end, gap_months); },
+        [&](std::size_t k) { return detail::months_between(merged[k].from, merged[k].end); });
 }
 
 std::int64_t months_within(const std::vector<span_days>& merged, std::int64_t window_months, std::int64_t at) {
@@ -67,9 +73,11 @@ std::int64_t months_within(const std::vector<span_days>& merged, std::int64_t wi
 std::optional<std::int64_t> run_start(const std::vector<span_days>& merged, std::int64_t gap_months,
                                       std::int64_t at) {
     std::optional<std::int64_t> start;
-    for_each_bridged_run(merged, gap_months, [&](std::size_t a, std::size_t b) {
-        if (merged[a].from <= at && at < merged[b].end) start = merged[a].from;
-    });
+    for_each_bridged(
+        merged.size(), [&](std::size_t i) { return merged[i].from <= detail::add_months(merged[i - 1].end, gap_months); },
+        [&](std::size_t a, std::size_t b) {
+            if (merged[a].from <= at && at < merged[b].end) start = merged[a].from;
+        });
     return start;
 }
 
@@ -112,29 +120,10 @@ std::int64_t total_units(const std::vector<unit_run>& runs) {
     return total;
 }
 
-namespace {
-// Runs whose gaps (units missing between them) are at most `gap`: [first, last] indexes.
-template <typename F>
-void for_each_bridged(const std::vector<unit_run>& runs, std::int64_t gap, F f) {
-    std::size_t first = 0;
-    for (std::size_t i = 1; i <= runs.size(); ++i) {
-        bool bridged = i < runs.size() && runs[i].lo - runs[i - 1].hi <= gap;
-        if (!bridged) {
-            if (!runs.empty()) f(first, i - 1);
-            first = i;
-        }
-    }
-}
-}  // namespace
-
 std::int64_t longest_run_units(const std::vector<unit_run>& runs, std::int64_t gap) {
-    std::int64_t best = 0;
-    for_each_bridged(runs, gap, [&](std::size_t a, std::size_t b) {
-        std::int64_t units = 0;
-        for (std::size_t k = a; k <= b; ++k) units += runs[k].hi - runs[k].lo;
-        best = std::max(best, units);
-    });
-    return best;
+    return longest_bridged(
+        runs.size(), [&](std::size_t i) { return runs[i].lo - runs[i - 1].hi <= gap; },
+        [&](std::size_t k) { return runs[k].hi - runs[k].lo; });
 }
 
 std::int64_t units_within(const std::vector<unit_run>& runs, std::int64_t window, std::int64_t reference) {
@@ -146,9 +135,11 @@ std::int64_t units_within(const std::vector<unit_run>& runs, std::int64_t window
 std::optional<std::int64_t> run_start_units(const std::vector<unit_run>& runs, std::int64_t gap,
                                             std::int64_t reference) {
     std::optional<std::int64_t> start;
-    for_each_bridged(runs, gap, [&](std::size_t a, std::size_t b) {
-        if (runs[a].lo <= reference && reference < runs[b].hi) start = runs[a].first_day;
-    });
+    for_each_bridged(
+        runs.size(), [&](std::size_t i) { return runs[i].lo - runs[i - 1].hi <= gap; },
+        [&](std::size_t a, std::size_t b) {
+            if (runs[a].lo <= reference && reference < runs[b].hi) start = runs[a].first_day;
+        });
     return start;
 }
 

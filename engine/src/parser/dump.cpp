@@ -171,10 +171,8 @@ public:
         }
         out << ")\n";
     }
-    void operator()(const record_decl& d) {
-        out << (d.is_entity ? "(entity " : "(record ") << d.name.name;
-        label(d.label);
-        for (auto& f : d.fields) {
+    void fields(const std::vector<field_decl>& list) {
+        for (auto& f : list) {
             out << "\n  (field " << f.name.name << " ";
             type(f.type);
             label(f.label);
@@ -182,15 +180,14 @@ public:
         }
         out << ")\n";
     }
+    void operator()(const record_decl& d) {
+        out << (d.is_entity ? "(entity " : "(record ") << d.name.name;
+        label(d.label);
+        fields(d.fields);
+    }
     void operator()(const extend_decl& d) {
         out << "(extend " << d.name.name;
-        for (auto& f : d.fields) {
-            out << "\n  (field " << f.name.name << " ";
-            type(f.type);
-            label(f.label);
-            out << ")";
-        }
-        out << ")\n";
+        fields(d.fields);
     }
     void operator()(const param_decl& d) {
         out << "(param " << d.name.name;
