@@ -79,7 +79,9 @@ inline long long months_between(long long from, long long to) {
     if (to < from) return -months_between(to, from);
     civil a = civil_from_days(from), b = civil_from_days(to);
     long long months = (static_cast<long long>(b.year) - a.year) * 12 + (b.month - a.month);
-    if (months > 0 && add_months(from, months) > to) --months;
+    // add_months(from, months) falls in b's month, on a's day or that month's last: past `to`?
+    int landing = a.day < days_in_month(b.year, b.month) ? a.day : days_in_month(b.year, b.month);
+    if (months > 0 && landing > b.day) --months;
     return months;
 }
 

@@ -308,6 +308,7 @@ struct visitor {
             return q;
         }
         std::uint32_t operator()(const ast::filter& n) const {
+            auto outer = self.begin_shared(c);
             self.last_list_element_ = -1;
             std::uint32_t list = self.expr(n.list, c);
             int element = self.last_list_element_;
@@ -315,7 +316,9 @@ struct visitor {
             std::uint32_t cond = self.expr(n.cond, c);
             c.locals.pop_back();
             self.last_list_element_ = element;  // the same items: spell measures read their fields
-            return self.emit(op::filter, n.where(), c, list, cond, slot);
+            std::uint32_t f = self.emit(op::filter, n.where(), c, list, cond, slot);
+            self.end_shared(f, outer, c);
+            return f;
         }
         std::uint32_t operator()(const ast::group& n) const {
             std::vector<std::uint32_t> members;
@@ -348,12 +351,18 @@ struct visitor {
             free_define = lookup(c.ruleset, &sema::scope::defines, std::make_pair(-1, first.name));
         if (local != c.locals.rend()) {
             base = emit(op::local, first.where(), c, local->second);
+            lowest_local_read_ = std::min(lowest_local_read_, local->second);
             record = local_types_.at(local->second).record;
             last_list_element_ = local_types_.at(local->second).element;
         } else if (free_define >= 0) {
             // A define without `for` and without parameters: a named value.
             compile_define(free_define);
             base = emit(op::call_define, first.where(), c, no_node, static_cast<std::uint32_t>(free_define));
+            // A named value of no record: one value per run, shared by every use.
+            auto [it, fresh] = shared_ids_.emplace("define:" + std::to_string(free_define),
+                                                   static_cast<std::uint32_t>(shared_ids_.size() + 1));
+            out_.nodes[base].memo = it->second;
+            out_.memos = std::max(out_.memos, it->second);
             const auto& t = prog_.defines[free_define].t;
             record = (t.k == sema::kind::record && !t.list) ? t.ref : -1;
             last_list_element_ = (t.k == sema::kind::record && t.list) ? t.ref : -1;
@@ -474,7 +483,9 @@ struct visitor {
                 args.push_back(expr(item->value, inner));
                 args.push_back(item->cap ? expr(*item->cap, inner) : no_node);
             }
-        return emit_args(op::points, n.where(), c, args);
+        std::uint32_t node = emit_args(op::points, n.where(), c, args);
+        out_.nodes[node].c = static_cast<std::uint32_t>(s);  // the score: its total is computed once per subject
+        return node;
     }
 
     std::uint32_t call(const ast::call& n, ctx& c) {
@@ -501,6 +512,7 @@ struct visitor {
         if (int d = lookup(c.ruleset, &sema::scope::defines, std::make_pair(-1, name)); d >= 0 && prog_.defines[d].function)
             return function_call(d, no_node, n, c);
         if (name == "points_of") return points(n, c);
+        auto outer = begin_shared(c);
         std::vector<std::uint32_t> args;
         int spell_record = -1;
         const ast::operand* at = nullptr;
@@ -547,7 +559,35 @@ struct visitor {
             }
         }
         last_list_element_ = -1;
+        // Measures and the calendar's dearer functions are shared; the rest cost less than a lookup.
+        if (it->second >= op::total || it->second == op::age || it->second == op::months_between)
+            end_shared(call_node, outer, c);
+        else lowest_local_read_ = std::min(lowest_local_read_, outer);
         return call_node;
+    }
+
+    // Sharing (node.memo): an expression that reads no variable bound
+    // outside it is the same value wherever its text appears in the same
+    // ruleset and subject. begin_shared starts watching the variables read;
+    // end_shared gives the node its id if it read none from outside.
+    std::uint32_t lowest_local_read_ = 0xffffffffu;
+    std::map<std::string, std::uint32_t> shared_ids_;
+    std::uint32_t begin_shared(const ctx&) {
+        std::uint32_t outer = lowest_local_read_;
+        lowest_local_read_ = 0xffffffffu;
+        return outer;
+    }
+    void end_shared(std::uint32_t n, std::uint32_t outer, const ctx& c) {
+        bool free = lowest_local_read_ >= c.locals.size();  // only its own variables
+        node& nd = out_.nodes[n];
+        if (free) {
+            std::string key = std::to_string(c.ruleset) + "/" + std::to_string(c.subject) + "/";
+            key += out_.sources[nd.source]->slice(nd.where);
+            auto [it, fresh] = shared_ids_.emplace(key, static_cast<std::uint32_t>(shared_ids_.size() + 1));
+            nd.memo = it->second;
+            out_.memos = std::max(out_.memos, nd.memo);
+        }
+        lowest_local_read_ = std::min(lowest_local_read_, outer);
     }
 
     // The record type a compiled path ends on (the target of `a.b.f(x)`).

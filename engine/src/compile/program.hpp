@@ -43,7 +43,7 @@ enum class op : std::uint8_t {
     any_q, all_q, count_q, sum_q, min_q, max_q, first_q, last_q, distinct_q,
     filter,       // a list, b condition, c variable slot: the items for which it holds
     call_define,  // a record node (no_node: none), b define index, args: the arguments
-    points,       // args: (item value, cap or no_node) pairs of a score
+    points,       // args: (item value, cap or no_node) pairs of a score; c: the score (sema index)
     table,        // a key, b table index
     // built-ins: args
     age, months_between, days_between, years_of, months_of, days_of, make_date, year_of, month_of, day_of,
@@ -69,6 +69,10 @@ struct node {
     entitle::span where{};        // source text, for explanations
     std::uint32_t source = 0;     // index into program.sources
     std::int32_t label = -1;      // index into labels, for labelled conditions
+    // Filters and spell measures that read no variable from outside: the
+    // same text in the same context has the same id (1, 2, ...), so the
+    // fast path computes it once per subject. 0: not shared.
+    std::uint32_t memo = 0;
 };
 
 struct table_row {
@@ -136,6 +140,7 @@ struct program_data {
     std::vector<exception_def> exceptions;
     int ruleset = -1;
     std::uint32_t locals = 0;  // variable slots a frame needs
+    std::uint32_t memos = 0;   // the largest node.memo
 };
 
 }  // namespace entitle::compiled

@@ -47,6 +47,8 @@ value comparison(op code, const value& a, const value& b) {
         bool both = a.kind == b.kind;
         return value::boolean(code == op::eq ? both : code == op::ne ? !both : false);
     }
+    if (a.kind == vk::string && b.kind == vk::string && (code == op::eq || code == op::ne))
+        return value::boolean((a.str == b.str || *a.str == *b.str) == (code == op::eq));  // sizes first
     int c = compare_fast(a, b);
     return value::boolean(code == op::eq ? c == 0 : code == op::ne ? c != 0 : code == op::lt ? c < 0
                           : code == op::le ? c <= 0 : code == op::gt ? c > 0 : c >= 0);
@@ -102,11 +104,14 @@ evaluator::evaluator(const compiled::program_data& program, const std::vector<va
     : program_(program), params_(params), as_of_(as_of), tracing_(tracing) {
     locals_.resize(std::max<std::size_t>(program.locals, 1) * 4);
     if (tracing) trace_.resize(program.nodes.size());
+    shared_.resize(program.memos + 1);
 }
 
 value evaluator::run(std::uint32_t node, const value& subject) {
     subject_ = subject;
     scratch_used_ = 0;
+    memo_.clear();
+    ++epoch_;
     frame_ = 0;
     return tracing_ ? eval<true>(node) : eval<false>(node);
 }
@@ -127,6 +132,13 @@ template <bool Trace>
 value evaluator::eval(std::uint32_t n) {
     const compiled::node& nd = program_.nodes[n];
     value result;
+    if (!Trace && nd.memo) {
+        // A filter or measure met before for this subject (and run): its value.
+        const void* who = subject_.kind == vk::record ? static_cast<const void*>(subject_.rec) : nullptr;
+        shared_entry& e = shared_[nd.memo];
+        if (e.epoch == epoch_ && e.subject == who) return e.result;
+        e.epoch = 0;  // not yet: a nested use computes it again
+    }
     switch (nd.code) {
         case op::constant: result = program_.constants[nd.a]; break;
         case op::as_of: result = value::of(vk::date, as_of_); break;
@@ -248,6 +260,9 @@ value evaluator::eval(std::uint32_t n) {
         default: result = call<Trace>(nd); break;
     }
     if (Trace) trace_[n] = result;
+    if (!Trace && nd.memo)
+        shared_[nd.memo] = {epoch_, subject_.kind == vk::record ? static_cast<const void*>(subject_.rec) : nullptr,
+                            result};
     return result;
 }
 
@@ -286,7 +301,7 @@ value evaluator::quantify(const compiled::node& nd) {
     value sum, best, best_key;
     bool unknown = false;
     std::pair<list_v*, std::vector<value>*> distinct{nullptr, nullptr};
-    if (nd.code == op::distinct_q) distinct = scratch(items.path);
+    if (nd.code == op::distinct_q) distinct = scratch(Trace ? items.path : std::string());
     for (const value& item : items.items) {
         locals_[slot] = item;
         tri in = tri::yes;  // whether the item passes `where`
@@ -375,7 +390,7 @@ value evaluator::filter(const compiled::node& nd) {
         if (Trace) missing_.insert(list.list->path + " (dated spells)");
         return value();
     }
-    auto [out, kept] = scratch(list.list->path);
+    auto [out, kept] = scratch(Trace ? list.list->path : std::string());
     std::size_t slot = frame_ + nd.c;
     bool unknown = false;
     for (const value& item : list.list->items) {
@@ -390,6 +405,16 @@ value evaluator::filter(const compiled::node& nd) {
     if (unknown) return value();
     out->items = {kept->data(), kept->size()};
     return value::of_list(out);
+}
+
+namespace {
+bool same(const value& a, const value& b) { return a.kind == b.kind && a.type == b.type && a.i == b.i; }
+}  // namespace
+
+const value* evaluator::recall(std::uint32_t key, const void* subject, const value& a0, const value& a1) const {
+    for (const auto& m : memo_)
+        if (m.key == key && m.subject == subject && same(m.a0, a0) && same(m.a1, a1)) return &m.result;
+    return nullptr;
 }
 
 template <bool Trace>
@@ -409,6 +434,13 @@ value evaluator::call_define(const compiled::node& nd) {
         args = large.data();
     }
     for (std::uint32_t i = 0; i < nd.arg_count; ++i) args[i] = operand<Trace>(arg(nd, i));
+    // Untraced, a function of the same record and arguments is computed once
+    // (traced runs evaluate again, to collect the facts each use reads).
+    const bool memo = !Trace && nd.arg_count <= 2;
+    const void* who = base.kind == vk::record ? static_cast<const void*>(base.rec) : nullptr;
+    if (memo)
+        if (const value* hit = recall(nd.b, who, nd.arg_count > 0 ? args[0] : value(), nd.arg_count > 1 ? args[1] : value()))
+            return *hit;
     value saved_subject = subject_;
     std::size_t saved_frame = frame_;
     std::size_t stride = std::max<std::uint32_t>(program_.locals, 1);
@@ -419,11 +451,18 @@ value evaluator::call_define(const compiled::node& nd) {
     value result = eval<Trace>(def.root);
     subject_ = saved_subject;
     frame_ = saved_frame;
+    if (memo)
+        memo_.push_back({nd.b, who, nd.arg_count > 0 ? args[0] : value(), nd.arg_count > 1 ? args[1] : value(), result});
     return result;
 }
 
 template <bool Trace>
 value evaluator::points(const compiled::node& nd) {
+    // Untraced, a score's total is computed once per subject (nd.c: the score).
+    const void* who = subject_.kind == vk::record ? static_cast<const void*>(subject_.rec) : nullptr;
+    const std::uint32_t key = 0x80000000u | nd.c;
+    if (!Trace)
+        if (const value* hit = recall(key, who, value(), value())) return *hit;
     value total = value::of(vk::integer, 0);
     bool unknown = false;
     for (std::uint32_t i = 0; i + 1 < nd.arg_count; i += 2) {
@@ -433,7 +472,9 @@ value evaluator::points(const compiled::node& nd) {
         if (!v.known()) unknown = true;
         else if (v.kind != vk::none) add_points(total, v);  // an item that is none gives no points
     }
-    return unknown ? value() : total;
+    value result = unknown ? value() : total;
+    if (!Trace) memo_.push_back({key, who, value(), value(), result});
+    return result;
 }
 
 template <bool Trace>
@@ -489,7 +530,8 @@ value evaluator::spells(const compiled::node& nd) {
     // every spell as recorded.
     const auto ahead = static_cast<compiled::future>(nd.future);
     const bool projecting = at > as_of_ && ahead != compiled::future::planned;
-    std::vector<span_days> raw;
+    std::vector<span_days>& raw = spans_;
+    raw.clear();
     if (list.kind == vk::list) {
         for (const value& item : list.list->items) {
             if (item.kind != vk::record) return value();
@@ -507,13 +549,15 @@ value evaluator::spells(const compiled::node& nd) {
             raw.push_back({from.i, end});
         }
     }
-    auto merged = merge_spells(std::move(raw), at);
+    merge_in_place(raw, at);
+    const std::vector<span_days>& merged = raw;
     if (nd.mode != static_cast<std::uint8_t>(compiled::counting::months) && nd.code != op::holds) {
         auto counting = nd.mode == static_cast<std::uint8_t>(compiled::counting::days) ? unit_counting::days
                         : nd.mode == static_cast<std::uint8_t>(compiled::counting::calendar_months_before)
                             ? unit_counting::calendar_months_before
                             : unit_counting::calendar_months;
-        auto runs = unit_runs(merged, counting, at);
+        std::vector<unit_run>& runs = units_;
+        unit_runs_into(merged, counting, at, runs);
         std::int64_t reference = reference_unit(counting, at);
         vk unit = counting == unit_counting::days ? vk::days : vk::duration;
         switch (nd.code) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "compile/program.hpp"
+#include "eval/spells.hpp"
 
 #include <deque>
 #include <set>
@@ -125,6 +126,29 @@ private:
     std::deque<list_v> scratch_lists_;
     std::deque<std::vector<value>> scratch_items_;
     std::size_t scratch_used_ = 0;
+    // Untraced: the values of functions and score totals already computed
+    // for this profile (reset by run and execute), so each is computed once
+    // per subject and arguments.
+    struct memo_entry {
+        std::uint32_t key;
+        const void* subject;
+        value a0, a1;
+        value result;
+    };
+    std::vector<memo_entry> memo_;
+    // Untraced: shared filters and measures (node.memo) by id, valid for the
+    // current run (epoch) and subject.
+    struct shared_entry {
+        std::uint64_t epoch = 0;
+        const void* subject = nullptr;
+        value result;
+    };
+    std::vector<shared_entry> shared_;
+    std::uint64_t epoch_ = 1;
+    const value* recall(std::uint32_t key, const void* subject, const value& a0, const value& a1) const;
+    // spells(): its buffers, kept between calls
+    std::vector<span_days> spans_;
+    std::vector<unit_run> units_;
     // execute(): its stacks, kept between runs
     struct loop {
         const list_v* list;

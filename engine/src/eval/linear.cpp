@@ -618,6 +618,8 @@ tri evaluator::execute(const linear_code& lc, std::uint32_t pc, const value& sub
     subject_ = subject;
     frame_ = 0;
     scratch_used_ = 0;
+    memo_.clear();
+    ++epoch_;
     if (truths_.size() < lc.truths) truths_.resize(lc.truths);
     if (values_.size() < lc.values) values_.resize(lc.values);
     if (loops_.size() < lc.loops) loops_.resize(lc.loops);

@@ -6,21 +6,26 @@
 
 namespace entitle::eval {
 
-std::vector<span_days> merge_spells(std::vector<span_days> spells, std::int64_t at) {
-    std::vector<span_days> out;
-    for (auto& s : spells) {
+void merge_in_place(std::vector<span_days>& spells, std::int64_t at) {
+    std::size_t kept = 0;
+    for (auto s : spells) {
         s.end = std::min(s.end, at + 1);
-        if (s.end > s.from) out.push_back(s);
+        if (s.end > s.from) spells[kept++] = s;
     }
-    std::sort(out.begin(), out.end(), [](const span_days& a, const span_days& b) { return a.from < b.from; });
-    std::vector<span_days> merged;
-    for (const auto& s : out) {
-        if (!merged.empty() && s.from <= merged.back().end)
-            merged.back().end = std::max(merged.back().end, s.end);
-        else
-            merged.push_back(s);
+    spells.resize(kept);
+    auto by_start = [](const span_days& a, const span_days& b) { return a.from < b.from; };
+    if (!std::is_sorted(spells.begin(), spells.end(), by_start)) std::sort(spells.begin(), spells.end(), by_start);
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < spells.size(); ++i) {
+        if (w > 0 && spells[i].from <= spells[w - 1].end) spells[w - 1].end = std::max(spells[w - 1].end, spells[i].end);
+        else spells[w++] = spells[i];
     }
-    return merged;
+    spells.resize(w);
+}
+
+std::vector<span_days> merge_spells(std::vector<span_days> spells, std::int64_t at) {
+    merge_in_place(spells, at);
+    return spells;
 }
 
 std::int64_t total_months(const std::vector<span_days>& merged) {
@@ -99,8 +104,9 @@ std::int64_t reference_unit(unit_counting counting, std::int64_t at) {
     return month_index(at) - (counting == unit_counting::calendar_months_before ? 1 : 0);
 }
 
-std::vector<unit_run> unit_runs(const std::vector<span_days>& merged, unit_counting counting, std::int64_t at) {
-    std::vector<unit_run> out;
+void unit_runs_into(const std::vector<span_days>& merged, unit_counting counting, std::int64_t at,
+                    std::vector<unit_run>& out) {
+    out.clear();
     std::int64_t cap = reference_unit(counting, at) + 1;  // units from here on do not count
     for (const auto& s : merged) {
         unit_run r = counting == unit_counting::days ? unit_run{s.from, s.end, s.from}
@@ -111,6 +117,11 @@ std::vector<unit_run> unit_runs(const std::vector<span_days>& merged, unit_count
         if (!out.empty() && r.lo <= out.back().hi) out.back().hi = std::max(out.back().hi, r.hi);
         else out.push_back(r);
     }
+}
+
+std::vector<unit_run> unit_runs(const std::vector<span_days>& merged, unit_counting counting, std::int64_t at) {
+    std::vector<unit_run> out;
+    unit_runs_into(merged, counting, at, out);
     return out;
 }
 

@@ -22,6 +22,8 @@ struct span_days {
 
 // Clips to days up to and including `at`, sorts and merges touching spells.
 std::vector<span_days> merge_spells(std::vector<span_days> spells, std::int64_t at);
+// The same in place: `spells` is reordered and becomes the merged runs (no allocation once warm).
+void merge_in_place(std::vector<span_days>& spells, std::int64_t at);
 
 std::int64_t total_months(const std::vector<span_days>& merged);
 std::int64_t longest_run_months(const std::vector<span_days>& merged, std::int64_t gap_months);
@@ -43,6 +45,8 @@ struct unit_run {
     std::int64_t first_day;  // the day the run starts
 };
 std::vector<unit_run> unit_runs(const std::vector<span_days>& merged, unit_counting counting, std::int64_t at);
+void unit_runs_into(const std::vector<span_days>& merged, unit_counting counting, std::int64_t at,
+                    std::vector<unit_run>& out);
 // The unit that holds the reference day (for _before, the month before it).
 std::int64_t reference_unit(unit_counting counting, std::int64_t at);
 std::int64_t total_units(const std::vector<unit_run>& runs);
