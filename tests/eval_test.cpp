@@ -716,6 +716,7 @@ service s7 "s7" for P
   requires total(pay, counting: calendar_months) >= 6 months or within(pay, 30 days, counting: days) >= 10 days
   requires holds(pay, 2026-01-01) or total(pay, at: 2026-06-30, future: continued) > 12 months or points_of(pts) >= 20
   requires size(distinct c in kids: c.kind) >= 2 or (max c in kids where c.local: c.age) > 10
+    or size(c in kids where not c.local and c.age > 3 and c.kind != b) >= 2
 )";
 
 struct lcg {

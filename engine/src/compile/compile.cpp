@@ -317,6 +317,7 @@ struct visitor {
             c.locals.pop_back();
             self.last_list_element_ = element;  // the same items: spell measures read their fields
             std::uint32_t f = self.emit(op::filter, n.where(), c, list, cond, slot);
+            self.field_tests_of(f);
             self.end_shared(f, outer, c);
             return f;
         }
@@ -418,6 +419,45 @@ struct visitor {
             last_list_element_ = (t.k == sema::kind::record && t.list) ? t.ref : -1;
         }
         return base;
+    }
+
+    // A filter whose condition is an `and` of tests of its item's fields
+    // against constants gets them as field_tests.
+    void field_tests_of(std::uint32_t f) {
+        node& nd = out_.nodes[f];
+        std::vector<std::uint32_t> parts;
+        const node& cond = out_.nodes[nd.b];
+        if (cond.code == op::and_) {
+            for (std::uint32_t i = 0; i < cond.arg_count; ++i) parts.push_back(out_.args[cond.first_arg + i]);
+        } else {
+            parts.push_back(nd.b);
+        }
+        std::vector<field_test> tests;
+        for (std::uint32_t p : parts) {
+            const node& t = out_.nodes[p];
+            auto own_field = [&](const node& x) { return x.code == op::local_field && x.a == nd.c; };
+            field_test ft;
+            if (own_field(t)) {
+                ft.code = op::field;
+                ft.slot = t.b;
+            } else if (t.code == op::not_ && own_field(out_.nodes[t.a])) {
+                ft.code = op::field;
+                ft.negated = true;
+                ft.slot = out_.nodes[t.a].b;
+            } else if (t.code >= op::eq && t.code <= op::ge && own_field(out_.nodes[t.a]) &&
+                       out_.nodes[t.b].code == op::constant) {
+                ft.code = t.code;
+                ft.slot = out_.nodes[t.a].b;
+                ft.constant = out_.constants[out_.nodes[t.b].a];
+            } else {
+                return;  // something else: the general evaluator
+            }
+            tests.push_back(ft);
+        }
+        nd.flag = true;
+        nd.first_arg = static_cast<std::uint32_t>(out_.field_tests.size());
+        nd.arg_count = static_cast<std::uint32_t>(tests.size());
+        out_.field_tests.insert(out_.field_tests.end(), tests.begin(), tests.end());
     }
 
     // A quantifier or filter variable (or a function parameter) gets the next slot.

@@ -41,7 +41,8 @@ enum class op : std::uint8_t {
     cond,         // a if, b then, c else
     // a list, b body, c variable slot; one arg when there is a `where` condition
     any_q, all_q, count_q, sum_q, min_q, max_q, first_q, last_q, distinct_q,
-    filter,       // a list, b condition, c variable slot: the items for which it holds
+    filter,       // a list, b condition, c variable slot: the items for which it holds;
+                  // flag: the condition is field_tests[first_arg, +arg_count]
     call_define,  // a record node (no_node: none), b define index, args: the arguments
     points,       // args: (item value, cap or no_node) pairs of a score; c: the score (sema index)
     table,        // a key, b table index
@@ -80,6 +81,17 @@ struct table_row {
     eval::value low, high;  // unknown = open end; for single keys low == high
     bool high_inclusive = true;
     std::uint32_t result = 0;  // node
+};
+
+// A test of one field of a filter's item against a constant (`c.city =
+// "sh"`), or the truth of a bool field (`c.back_paid`, `not c.back_paid`):
+// a filter whose condition is an `and` of these runs them without the
+// general evaluator (filter nodes: first_arg, arg_count into field_tests).
+struct field_test {
+    op code = op::eq;          // eq .. ge; `field` for the truth of a bool field
+    bool negated = false;      // `not c.flag`
+    std::uint32_t slot = 0;    // the field of the item
+    eval::value constant;
 };
 
 struct table_def {
@@ -135,6 +147,7 @@ struct program_data {
     std::vector<std::string> labels;
     std::vector<eval::value> param_defaults;  // the declarations' defaults
     std::vector<table_def> tables;
+    std::vector<field_test> field_tests;
     std::vector<define_def> defines;  // by sema define index
     std::vector<service_def> services;
     std::vector<exception_def> exceptions;

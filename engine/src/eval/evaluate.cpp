@@ -111,6 +111,7 @@ value evaluator::run(std::uint32_t node, const value& subject) {
     subject_ = subject;
     scratch_used_ = 0;
     memo_.clear();
+    views_used_ = 0;
     ++epoch_;
     frame_ = 0;
     return tracing_ ? eval<true>(node) : eval<false>(node);
@@ -393,6 +394,32 @@ value evaluator::filter(const compiled::node& nd) {
     auto [out, kept] = scratch(Trace ? list.list->path : std::string());
     std::size_t slot = frame_ + nd.c;
     bool unknown = false;
+    if (!Trace && nd.flag) {
+        // An `and` of field tests: read in place, Kleene's `and` as the general evaluator does it.
+        const compiled::field_test* tests = program_.field_tests.data() + nd.first_arg;
+        for (const value& item : list.list->items) {
+            if (item.kind != vk::record) {
+                unknown = true;
+                break;
+            }
+            tri acc = tri::yes;
+            for (std::uint32_t k = 0; k < nd.arg_count && acc != tri::no; ++k) {
+                const value& v = item.rec->fields[tests[k].slot];
+                tri t = tests[k].code == op::field ? truth_of(v) : truth_of(comparison(tests[k].code, v, tests[k].constant));
+                if (tests[k].negated && t != tri::unknown) t = t == tri::yes ? tri::no : tri::yes;
+                if (t == tri::no) acc = tri::no;
+                else if (t == tri::unknown) acc = tri::unknown;
+            }
+            if (acc == tri::yes) kept->push_back(item);
+            if (acc == tri::unknown) {
+                unknown = true;
+                break;
+            }
+        }
+        if (unknown) return value();
+        out->items = {kept->data(), kept->size()};
+        return value::of_list(out);
+    }
     for (const value& item : list.list->items) {
         locals_[slot] = item;
         tri t = truth_of(operand<Trace>(nd.b));
@@ -530,34 +557,63 @@ value evaluator::spells(const compiled::node& nd) {
     // every spell as recorded.
     const auto ahead = static_cast<compiled::future>(nd.future);
     const bool projecting = at > as_of_ && ahead != compiled::future::planned;
-    std::vector<span_days>& raw = spans_;
-    raw.clear();
-    if (list.kind == vk::list) {
-        for (const value& item : list.list->items) {
-            if (item.kind != vk::record) return value();
-            const value& from = item.rec->fields[nd.b];
-            const value& to = item.rec->fields[nd.c];
-            if (from.kind != vk::date) {
-                if (Trace) missing_.insert(item.rec->path + ".from");
-                return value();
-            }
-            if (projecting && from.i > as_of_) continue;
-            // An open (absent or null) end runs on: the spell is ongoing.
-            bool open = to.kind != vk::date;
-            std::int64_t end = open ? at + 1 : to.i + 1;
-            if (projecting && ahead == compiled::future::continued && (open || to.i >= as_of_)) end = at + 1;
-            raw.push_back({from.i, end});
-        }
+    // The merged spells of one list at one reference day are the same for
+    // every measure; untraced, they are built once per run.
+    const std::uint8_t view = projecting ? static_cast<std::uint8_t>(ahead) + 1 : 0;
+    spell_view* cached = nullptr;
+    if (!Trace && list.kind == vk::list) {
+        for (std::size_t k = 0; k < views_used_ && !cached; ++k)
+            if (views_[k].list == list.list && views_[k].at == at && views_[k].view == view) cached = &views_[k];
+        if (cached && !cached->ok) return value();
     }
-    merge_in_place(raw, at);
-    const std::vector<span_days>& merged = raw;
+    if (!cached) {
+        std::vector<span_days>* raw = &spans_;
+        if (!Trace && list.kind == vk::list) {
+            if (views_used_ == views_.size()) views_.emplace_back();
+            cached = &views_[views_used_++];
+            cached->list = list.list;  // a new view; its buffers keep their capacity
+            cached->at = at;
+            cached->view = view;
+            cached->ok = true;
+            std::fill(std::begin(cached->built), std::end(cached->built), false);
+            raw = &cached->merged;
+        }
+        raw->clear();
+        if (list.kind == vk::list) {
+            for (const value& item : list.list->items) {
+                const value* from = item.kind == vk::record ? &item.rec->fields[nd.b] : nullptr;
+                if (!from || from->kind != vk::date) {
+                    if (Trace && from) missing_.insert(item.rec->path + ".from");
+                    if (cached) cached->ok = false;
+                    return value();
+                }
+                if (projecting && from->i > as_of_) continue;
+                // An open (absent or null) end runs on: the spell is ongoing.
+                const value& to = item.rec->fields[nd.c];
+                bool open = to.kind != vk::date;
+                std::int64_t end = open ? at + 1 : to.i + 1;
+                if (projecting && ahead == compiled::future::continued && (open || to.i >= as_of_)) end = at + 1;
+                raw->push_back({from->i, end});
+            }
+        }
+        merge_in_place(*raw, at);
+    }
+    const std::vector<span_days>& merged = cached ? cached->merged : spans_;
     if (nd.mode != static_cast<std::uint8_t>(compiled::counting::months) && nd.code != op::holds) {
         auto counting = nd.mode == static_cast<std::uint8_t>(compiled::counting::days) ? unit_counting::days
                         : nd.mode == static_cast<std::uint8_t>(compiled::counting::calendar_months_before)
                             ? unit_counting::calendar_months_before
                             : unit_counting::calendar_months;
-        std::vector<unit_run>& runs = units_;
-        unit_runs_into(merged, counting, at, runs);
+        std::vector<unit_run>* units = &units_;
+        if (cached) {
+            auto k = static_cast<std::size_t>(counting);
+            units = &cached->units[k];
+            if (!cached->built[k]) unit_runs_into(merged, counting, at, *units);
+            cached->built[k] = true;
+        } else {
+            unit_runs_into(merged, counting, at, *units);
+        }
+        const std::vector<unit_run>& runs = *units;
         std::int64_t reference = reference_unit(counting, at);
         vk unit = counting == unit_counting::days ? vk::days : vk::duration;
         switch (nd.code) {

@@ -149,6 +149,19 @@ private:
     // spells(): its buffers, kept between calls
     std::vector<span_days> spans_;
     std::vector<unit_run> units_;
+    // Untraced: the merged spells of a list at a reference day (and how far
+    // it looks ahead), and their units by counting, for the current run.
+    struct spell_view {
+        const list_v* list = nullptr;
+        std::int64_t at = 0;
+        std::uint8_t view = 0;
+        bool ok = true;  // false: a spell without a start date
+        std::vector<span_days> merged;
+        bool built[3] = {false, false, false};
+        std::vector<unit_run> units[3];  // by unit_counting
+    };
+    std::vector<spell_view> views_;
+    std::size_t views_used_ = 0;
     // execute(): its stacks, kept between runs
     struct loop {
         const list_v* list;

@@ -619,6 +619,7 @@ tri evaluator::execute(const linear_code& lc, std::uint32_t pc, const value& sub
     frame_ = 0;
     scratch_used_ = 0;
     memo_.clear();
+    views_used_ = 0;
     ++epoch_;
     if (truths_.size() < lc.truths) truths_.resize(lc.truths);
     if (values_.size() < lc.values) values_.resize(lc.values);
