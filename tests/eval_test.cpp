@@ -797,6 +797,10 @@ std::map<std::string, std::set<verdict>> check_decider_agrees(const program& p, 
             CHECK(e.services[k].outcome == one[k].outcome);
             CHECK(b.outcome == one[k].outcome);
             CHECK(!e.services[k].conflict.empty() == one[k].conflict);
+            // An open verdict always says why: the facts it needs, an evaluation error or a conflict.
+            if (e.services[k].outcome == verdict::undetermined)
+                CHECK((!e.services[k].missing.empty() || !e.services[k].errors.empty() ||
+                       !e.services[k].conflict.empty()));
             seen[e.services[k].id].insert(e.services[k].outcome);
             if (e.services[k].is_score) {
                 double want = points_of(e.services[k]);
