@@ -163,6 +163,8 @@ TEST_CASE("conditions are type-checked", "[check]") {
         {"date(2025, 2, 30) < as_of", "E106"},
         {"points_of(s) > 1", "E306"},
         {"points_of(nothing) > 1", "E306"},
+        {"position(n) > 1", "E306"},
+        {"any c in children: position(c) <= 2 and holds(c.permits)", ""},
         {"2024-02-30 < as_of", "E106"},
         // constant conditions
         {"1 < 2", "W101"},

@@ -298,6 +298,12 @@ TEST_CASE("built-ins and operators evaluate as documented", "[eval]") {
         {"paid(\"sh\", as_of) = 2 months and paid(\"sh\", 2025-08-01) = 1 month",
          "  cs: [{from: 2025-07-01, city: sh}]\n", verdict::eligible},
         {"intake = 2025-08-31", "  {}\n", verdict::eligible},
+        // position: the place of an item in its list (the first two contributions only)
+        {"(sum c in cs where position(c) <= 2: c.base) = 500 yuan and (count c in cs: position(c) = 3) = 1",
+         "  cs: [{from: 2025-01-01, base: 200}, {from: 2025-02-01, base: 300}, {from: 2025-03-01, base: 400}]\n",
+         verdict::eligible},
+        {"any c in cs: position(c) = 2 and c.base > 250 yuan",
+         "  cs: [{from: 2025-01-01, base: 200}, {from: 2025-02-01, base: 300}]\n", verdict::eligible},
         // a 29 February birthday: 28 February in common years, or (leap_birthday: mar_1) 1 March
         {"age(d, 2018-02-28) = 18 and age(d, at: 2018-02-28, leap_birthday: mar_1) = 17 and "
          "age(d, at: 2018-03-01, leap_birthday: mar_1) = 18", "  d: 2000-02-29\n", verdict::eligible},
@@ -717,6 +723,7 @@ service s7 "s7" for P
   requires holds(pay, 2026-01-01) or total(pay, at: 2026-06-30, future: continued) > 12 months or points_of(pts) >= 20
   requires size(distinct c in kids: c.kind) >= 2 or (max c in kids where c.local: c.age) > 10
     or size(c in kids where not c.local and c.age > 3 and c.kind != b) >= 2
+    or (any c in kids: position(c) = 1 and c.local and c.age < 5)
 )";
 
 struct lcg {

@@ -45,6 +45,7 @@ inline const std::vector<builtin>& builtins() {
          "run_start(spells, gap[, at]): start date of the run that covers `at`"},
         {"holds", {arg::spells}, {arg::date}, "holds(spells[, at]): a spell covers `at`"},
         {"points_of", {}, {}, "points_of(score): the points total of a score of the same subject"},
+        {"position", {}, {}, "position(c): the place (1, 2, ...) of a quantifier's item in its list"},
     };
     return list;
 }

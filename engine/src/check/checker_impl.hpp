@@ -38,6 +38,7 @@ inline std::string label_of(const boost::optional<ast::string_lit>& l) { return 
 struct local {
     std::string name;
     type t;
+    bool item = true;  // an item of a list (quantifier or filter), not a function's parameter
 };
 
 struct env {
@@ -628,7 +629,7 @@ private:
         d.progress = define_info::state::checking;
         define_stack_.push_back(d.name);
         env e{d.at.ruleset, d.record, d.at.source, {}, nullptr};
-        for (auto& [name, t] : d.params) e.locals.push_back({name, t});
+        for (auto& [name, t] : d.params) e.locals.push_back({name, t, false});
         type t = expr(d.decl->value, e);
         define_stack_.pop_back();
         // A cycle found while checking may already have marked this define.

@@ -547,6 +547,19 @@ type checker::call_type(const ast::call& call, env& e) {
     if (int d = lookup(e.ruleset, &scope::defines, std::make_pair(-1, name)); d >= 0 && prog_.defines[d].function)
         return function_call(d, call, e, false);
     if (name == "points_of") return points_call(call, e);
+    if (name == "position") {
+        const ast::path* p = call.args.size() == 1 && !call.args[0].name ? ast::as_bare_path(call.args[0].value) : nullptr;
+        auto item = p && p->parts.size() == 1
+                        ? std::find_if(e.locals.rbegin(), e.locals.rend(),
+                                       [&](const local& l) { return l.name == p->parts[0].name; })
+                        : e.locals.rend();
+        if (item == e.locals.rend() || !item->item) {
+            diags_.error("E306", "position takes the variable of a quantifier or filter: position(c) in "
+                                 "'any c in children: ...'", e.source, call.where());
+            return {};
+        }
+        return of(kind::integer);
+    }
     const builtin* b = find_builtin(name);
     if (!b) {
         std::vector<std::string> candidates;

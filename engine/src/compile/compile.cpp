@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 namespace entitle::compiled {
@@ -304,6 +305,7 @@ struct visitor {
             nd.a = list;
             nd.b = body;
             nd.c = slot;
+            nd.mode = self.position_read_.erase(slot) ? 1 : 0;  // 1: the body reads position(var)
             self.last_list_element_ = -1;
             return q;
         }
@@ -552,6 +554,15 @@ struct visitor {
         if (int d = lookup(c.ruleset, &sema::scope::defines, std::make_pair(-1, name)); d >= 0 && prog_.defines[d].function)
             return function_call(d, no_node, n, c);
         if (name == "points_of") return points(n, c);
+        if (name == "position") {
+            const ast::path* p = ast::as_bare_path(n.args.at(0).value);
+            auto local = std::find_if(c.locals.rbegin(), c.locals.rend(),
+                                      [&](auto& l) { return l.first == p->parts.at(0).name; });
+            if (local == c.locals.rend()) bug("position of an unknown variable");
+            lowest_local_read_ = std::min(lowest_local_read_, local->second);
+            position_read_.insert(local->second);
+            return emit(op::position, n.where(), c, local->second);
+        }
         auto outer = begin_shared(c);
         std::vector<std::uint32_t> args;
         int spell_record = -1;
@@ -611,6 +622,7 @@ struct visitor {
     // ruleset and subject. begin_shared starts watching the variables read;
     // end_shared gives the node its id if it read none from outside.
     std::uint32_t lowest_local_read_ = 0xffffffffu;
+    std::set<std::uint32_t> position_read_;  // variable slots whose position() the body reads
     std::map<std::string, std::uint32_t> shared_ids_;
     std::uint32_t begin_shared(const ctx&) {
         std::uint32_t outer = lowest_local_read_;

@@ -39,12 +39,13 @@ enum class op : std::uint8_t {
     in_set,       // a subject, args items; flag: negated
     is_set,       // a; flag: `is missing`
     cond,         // a if, b then, c else
-    // a list, b body, c variable slot; one arg when there is a `where` condition
+    // a list, b body, c variable slot; one arg when there is a `where` condition; mode 1: reads position()
     any_q, all_q, count_q, sum_q, min_q, max_q, first_q, last_q, distinct_q,
     filter,       // a list, b condition, c variable slot: the items for which it holds;
                   // flag: the condition is field_tests[first_arg, +arg_count]
     call_define,  // a record node (no_node: none), b define index, args: the arguments
     points,       // args: (item value, cap or no_node) pairs of a score; c: the score (sema index)
+    position,     // a: variable slot: its item's place in its list, from 1
     table,        // a key, b table index
     // built-ins: args
     age, months_between, days_between, years_of, months_of, days_of, make_date, year_of, month_of, day_of,

@@ -257,6 +257,9 @@ value evaluator::eval(std::uint32_t n) {
         case op::filter: result = filter<Trace>(nd); break;
         case op::call_define: result = call_define<Trace>(nd); break;
         case op::points: result = points<Trace>(nd); break;
+        case op::position:
+            result = frame_ + nd.a < positions_.size() ? value::of(vk::integer, positions_[frame_ + nd.a]) : value();
+            break;
         case op::table: result = table<Trace>(nd); break;
         default: result = call<Trace>(nd); break;
     }
@@ -303,8 +306,11 @@ value evaluator::quantify(const compiled::node& nd) {
     bool unknown = false;
     std::pair<list_v*, std::vector<value>*> distinct{nullptr, nullptr};
     if (nd.code == op::distinct_q) distinct = scratch(Trace ? items.path : std::string());
+    if (positions_.size() < locals_.size()) positions_.resize(locals_.size());
+    std::int64_t place = 0;
     for (const value& item : items.items) {
         locals_[slot] = item;
+        positions_[slot] = ++place;
         tri in = tri::yes;  // whether the item passes `where`
         if (has_where) {
             in = truth_of(operand<Trace>(arg(nd, 0)));
@@ -420,8 +426,11 @@ value evaluator::filter(const compiled::node& nd) {
         out->items = {kept->data(), kept->size()};
         return value::of_list(out);
     }
+    if (positions_.size() < locals_.size()) positions_.resize(locals_.size());
+    std::int64_t place = 0;
     for (const value& item : list.list->items) {
         locals_[slot] = item;
+        positions_[slot] = ++place;
         tri t = truth_of(operand<Trace>(nd.b));
         if (t == tri::yes) kept->push_back(item);
         if (t == tri::unknown) {

@@ -118,6 +118,7 @@ private:
     bool tracing_;
     value subject_;
     std::vector<value> locals_;
+    std::vector<std::int64_t> positions_;  // by slot, as locals_: the bound item's place in its list
     std::size_t frame_ = 0;  // where the current define's variables start in locals_
     std::vector<value> trace_;
     std::set<std::string> missing_;

@@ -235,7 +235,7 @@ bool linear_builder::field_test(std::uint32_t n, insn& i) {
             // over a list field whose body is a field test.
             insn body;
             std::size_t before = out_.leaves.size();
-            if (nd.arg_count > 0) return false;  // a `where` filter: the general evaluator
+            if (nd.arg_count > 0 || nd.mode) return false;  // `where` or position(): the general evaluator
             if (!leaf(nd.a, i) || !field_test(nd.b, body)) {
                 out_.leaves.resize(before);
                 return false;
@@ -302,7 +302,7 @@ void linear_builder::truth(std::uint32_t n) {
             pushed(0, -1);
             return;
         case op::any_q: case op::all_q: {
-            if (nd.arg_count > 0 || !leaf(nd.a, i)) break;
+            if (nd.arg_count > 0 || nd.mode || !leaf(nd.a, i)) break;
             std::uint32_t begin = here();
             i.code = lop::q_begin;
             i.any = nd.code == op::any_q;
