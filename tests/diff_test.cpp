@@ -510,3 +510,31 @@ TEST_CASE("a nearest change can be a number inside a computed comparison: income
     CHECK(verdict_with("143999") == verdict::eligible);
     CHECK(verdict_with("144000") == verdict::not_eligible);
 }
+
+TEST_CASE("generated profiles load under their rules: days, attribute histories, a city's added fields",
+          "[diff][gen]") {
+    auto national = std::make_shared<source_file>(
+        "n.rules", "ruleset national\nrecord Paid { from: date  to: optional date  city: string }\n"
+                   "entity Person { waited: days  paid: list of Paid }\n"
+                   "service s \"s\" for Person\n  requires waited >= 30 days\n");
+    auto city = std::make_shared<source_file>(
+        "c.rules", "ruleset city extends national\nextend entity Person { district: string }\n");
+    for (const char* ruleset : {"national", "city"}) {
+        INFO(ruleset);
+        auto compiled = compile({national, city}, {}, ruleset);
+        REQUIRE(compiled.program);
+        generate_options options;
+        options.entity = "Person";
+        options.count = 30;
+        options.as_of = {2025, 9, 1};
+        std::string lines;
+        auto diags = compiled.program->generate(options, [&](const std::string& line) { lines += line + "\n"; });
+        REQUIRE_FALSE(diags.has_errors());
+        // The national profiles never carry the city's field; the city's may.
+        CHECK((lines.find("\"district\"") == std::string::npos) == (std::string(ruleset) == "national"));
+        auto set = compiled.program->load_json_lines(std::make_shared<source_file>("gen.jsonl", lines), {"Person"});
+        INFO(render_text(set.diags));
+        CHECK_FALSE(set.diags.has_errors());
+        CHECK(size(*set.value) == 30);
+    }
+}

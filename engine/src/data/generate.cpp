@@ -227,6 +227,9 @@ private:
             case sema::kind::duration:
                 w.value(std::to_string(rng.between(s && s->min ? *s->min : 0, s && s->max ? *s->max : 120)) + " months");
                 return;
+            case sema::kind::days:
+                w.value(std::to_string(rng.between(s && s->min ? *s->min : 0, s && s->max ? *s->max : 3650)) + " days");
+                return;
             case sema::kind::date:
                 w.value(detail::day_text(rng.between(s && s->from ? *s->from : detail::days_from_civil(1950, 1, 1),
                                               s && s->to ? *s->to : today_)));

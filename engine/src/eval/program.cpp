@@ -143,6 +143,7 @@ public:
         else if (t.k == sema::kind::boolean) form = "true or false";
         else if (t.k == sema::kind::date) form = "a date, YYYY-MM-DD";
         else if (t.k == sema::kind::duration) form = "a duration such as 6 months";
+        else if (t.k == sema::kind::days) form = "a number of days such as 730 days";
         else if (t.k == sema::kind::money) form = "an amount in yuan";
         else if (t.k == sema::kind::integer) form = "a whole number";
         else if (t.k == sema::kind::decimal) form = "a number";
