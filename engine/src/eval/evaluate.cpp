@@ -270,7 +270,7 @@ value evaluator::eval(std::uint32_t n) {
     return result;
 }
 
-std::pair<list_v*, std::vector<value>*> evaluator::scratch(const std::string& path) {
+std::pair<list_v*, std::vector<value>*> evaluator::scratch(const std::string* path) {
     if (scratch_used_ == scratch_lists_.size()) {
         scratch_lists_.emplace_back();
         scratch_items_.emplace_back();
@@ -278,7 +278,8 @@ std::pair<list_v*, std::vector<value>*> evaluator::scratch(const std::string& pa
     list_v* list = &scratch_lists_[scratch_used_];
     std::vector<value>* items = &scratch_items_[scratch_used_];
     ++scratch_used_;
-    list->path = path;
+    if (path) list->path = *path;  // traced runs name the list's facts
+    else if (!list->path.empty()) list->path.clear();
     list->months = -1;
     list->items = {};
     items->clear();
@@ -305,7 +306,7 @@ value evaluator::quantify(const compiled::node& nd) {
     value sum, best, best_key;
     bool unknown = false;
     std::pair<list_v*, std::vector<value>*> distinct{nullptr, nullptr};
-    if (nd.code == op::distinct_q) distinct = scratch(Trace ? items.path : std::string());
+    if (nd.code == op::distinct_q) distinct = scratch(Trace ? &items.path : nullptr);
     if (positions_.size() < locals_.size()) positions_.resize(locals_.size());
     std::int64_t place = 0;
     for (const value& item : items.items) {
@@ -397,7 +398,7 @@ value evaluator::filter(const compiled::node& nd) {
         if (Trace) missing_.insert(list.list->path + " (dated spells)");
         return value();
     }
-    auto [out, kept] = scratch(Trace ? list.list->path : std::string());
+    auto [out, kept] = scratch(Trace ? &list.list->path : nullptr);
     std::size_t slot = frame_ + nd.c;
     bool unknown = false;
     if (!Trace && nd.flag) {

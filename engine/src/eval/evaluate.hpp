@@ -89,7 +89,7 @@ private:
     template <bool Trace> value points(const compiled::node& n);
     void error(const compiled::node& n, const std::string& message);
     // A list that lives until the next run (filtered lists, distinct values).
-    std::pair<list_v*, std::vector<value>*> scratch(const std::string& path);
+    std::pair<list_v*, std::vector<value>*> scratch(const std::string* path);
     // An operand. Untraced, the leaves (constants, fields of the subject or
     // of a quantifier variable) are read in place, without a call.
     template <bool Trace>
