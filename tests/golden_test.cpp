@@ -130,3 +130,53 @@ TEST_CASE("the rules in rules/README.md check clean", "[golden][docs]") {
     }
     CHECK(checked >= 1);
 }
+
+TEST_CASE("the worked examples of rules/README.md decide as the text says", "[golden][docs]") {
+    std::string readme = testing::read_text("rules/README.md");
+    auto block = [&](const std::string& name) {
+        auto at = readme.find("```rules\nruleset " + name + " ");
+        REQUIRE(at != std::string::npos);
+        at += 9;
+        return std::make_shared<source_file>("rules/README.md", readme.substr(at, readme.find("```", at) - at));
+    };
+    auto verdict_of = [&](const std::string& name, const std::string& profile, civil_date as_of) {
+        auto compiled = compile({block(name)});
+        INFO(render_text(compiled.diags));
+        REQUIRE(compiled.program);
+        auto p = compiled.program->load_profile(std::make_shared<source_file>("p.yaml", profile));
+        INFO(render_text(p.diags));
+        REQUIRE(p.value);
+        return compiled.program->evaluate(*p.value, {as_of, {}}).services.at(0);
+    };
+    // Histories with attributes: 8 months paid on time (August 2024 to March
+    // 2025) and 4 back-paid (June to September 2025), of which 3 count: 11 < 12.
+    const std::string parent =
+        "city: 上海\npermits: [{from: 2024-01-01}]\npension:\n"
+        "  - {from: 2024-08-01, to: 2025-03-31, city: 上海, scheme: employee, back_paid: false}\n"
+        "  - {from: 2025-06-01, city: 上海, scheme: employee, back_paid: true}\n";
+    auto school = verdict_of("filters_example", parent, {2025, 9, 1});
+    CHECK(school.outcome == verdict::not_eligible);
+    CHECK(school.failed == std::vector<std::string>{"累计缴费满12个月（补缴至多计3个月）"});
+    // From July 2024 the months on time are 9: 9 + 3 = 12.
+    std::string earlier = parent;
+    earlier.replace(earlier.find("2024-08-01"), 10, "2024-07-01");
+    CHECK(verdict_of("filters_example", earlier, {2025, 9, 1}).outcome == verdict::eligible);
+    // A spell whose city is not given: open, and the city is the question.
+    std::string unknown = parent;
+    const std::string city = "city: 上海, ";
+    unknown.erase(unknown.find(city + "scheme: employee, back_paid: true"), city.size());
+    auto open = verdict_of("filters_example", unknown, {2025, 9, 1});
+    CHECK(open.outcome == verdict::undetermined);
+    CHECK(open.missing == std::vector<std::string>{"pension[2].city"});
+    // A reference day after as_of (1 June): the permit ends on 31 July, so it
+    // is not valid on 31 August; insurance in force goes on to the intake day.
+    const std::string family =
+        "children: [{birth_date: 2019-05-01}]\npermits: [{from: 2020-01-01, to: 2025-07-31}]\n"
+        "pension: [{from: 2024-08-15}]\n";  // 12 whole months by 31 August, 9 on 1 June
+    auto at_intake = verdict_of("future_example", family, {2025, 6, 1});
+    CHECK(at_intake.outcome == verdict::not_eligible);
+    CHECK(at_intake.failed == std::vector<std::string>{"入学时居住证有效"});
+    std::string renewed = family;
+    renewed.replace(renewed.find("2025-07-31"), 10, "2026-07-31");
+    CHECK(verdict_of("future_example", renewed, {2025, 6, 1}).outcome == verdict::eligible);
+}
