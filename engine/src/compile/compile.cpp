@@ -447,10 +447,14 @@ struct visitor {
                 ft.negated = true;
                 ft.slot = out_.nodes[t.a].b;
             } else if (t.code >= op::eq && t.code <= op::ge && own_field(out_.nodes[t.a]) &&
-                       out_.nodes[t.b].code == op::constant) {
+                       (out_.nodes[t.b].code == op::constant || out_.nodes[t.b].code == op::param ||
+                        (out_.nodes[t.b].code == op::local && out_.nodes[t.b].a != nd.c))) {
+                const node& rhs = out_.nodes[t.b];
                 ft.code = t.code;
                 ft.slot = out_.nodes[t.a].b;
-                ft.constant = out_.constants[out_.nodes[t.b].a];
+                if (rhs.code == op::constant) ft.constant = out_.constants[rhs.a];
+                else if (rhs.code == op::param) ft.param = static_cast<std::int32_t>(rhs.a);
+                else ft.local = static_cast<std::int32_t>(rhs.a);
             } else {
                 return;  // something else: the general evaluator
             }

@@ -85,7 +85,7 @@ struct table_row {
 };
 
 // A test of one field of a filter's item against a constant (`c.city =
-// "sh"`), or the truth of a bool field (`c.back_paid`, `not c.back_paid`):
+// "sh"`), an outside variable or a parameter, or the truth of a bool field (`c.back_paid`, `not c.back_paid`):
 // a filter whose condition is an `and` of these runs them without the
 // general evaluator (filter nodes: first_arg, arg_count into field_tests).
 struct field_test {
@@ -93,6 +93,9 @@ struct field_test {
     bool negated = false;      // `not c.flag`
     std::uint32_t slot = 0;    // the field of the item
     eval::value constant;
+    // Instead of the constant: a variable from outside the filter (its
+    // slot), or a parameter (its index); -1 for neither.
+    std::int32_t local = -1, param = -1;
 };
 
 struct table_def {

@@ -411,9 +411,13 @@ value evaluator::filter(const compiled::node& nd) {
             }
             tri acc = tri::yes;
             for (std::uint32_t k = 0; k < nd.arg_count && acc != tri::no; ++k) {
-                const value& v = item.rec->fields[tests[k].slot];
-                tri t = tests[k].code == op::field ? truth_of(v) : truth_of(comparison(tests[k].code, v, tests[k].constant));
-                if (tests[k].negated && t != tri::unknown) t = t == tri::yes ? tri::no : tri::yes;
+                const compiled::field_test& x = tests[k];
+                const value& v = item.rec->fields[x.slot];
+                const value& against = x.local >= 0   ? locals_[frame_ + static_cast<std::size_t>(x.local)]
+                                       : x.param >= 0 ? params_[static_cast<std::size_t>(x.param)]
+                                                      : x.constant;
+                tri t = x.code == op::field ? truth_of(v) : truth_of(comparison(x.code, v, against));
+                if (x.negated && t != tri::unknown) t = t == tri::yes ? tri::no : tri::yes;
                 if (t == tri::no) acc = tri::no;
                 else if (t == tri::unknown) acc = tri::unknown;
             }
