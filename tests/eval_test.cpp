@@ -995,3 +995,40 @@ TEST_CASE("the batch decider agrees with explained evaluation on urban-real with
     for (const auto& [service, verdicts] : seen) undetermined += verdicts.count(verdict::undetermined);
     CHECK(undetermined >= 8);  // the facts left out reach most outputs
 }
+
+TEST_CASE("a household's service may read its applicant's score", "[eval][scores]") {
+    auto p = compile_text(
+        "ruleset t\nentity Person { n: int }\nrecord Kid { grade: int }\n"
+        "entity Household { applicant: Person  kids: list of Kid }\n"
+        "score pts \"积分\" for Person\n  item a \"甲\" = n * 2 cap 120\n  threshold 120\n"
+        "service exam \"中考\" for Household\n"
+        "  requires any k in kids: k.grade = 9 \"有九年级子女\"\n"
+        "  requires points_of(applicant.pts) >= 120 \"父母积分达标\"\n");
+    auto run = [&](const std::string& facts) {
+        auto prof = load(*p, "entity: Household\nfacts:\n" + facts);
+        INFO(render_text(prof.diags));
+        REQUIRE(prof.value);
+        auto e = p->evaluate(*prof.value, {{2025, 1, 1}, {}});
+        auto decider = p->make_decider({2025, 1, 1}, "Household");
+        std::vector<decision> d(1);
+        decider->decide(*prof.value, d.data());
+        CHECK(d[0].outcome == e.services.at(0).outcome);
+        return e.services.at(0);
+    };
+    CHECK(run("  applicant: {n: 70}\n  kids: [{grade: 9}]\n").outcome == verdict::eligible);
+    auto low = run("  applicant: {n: 50}\n  kids: [{grade: 9}]\n");
+    CHECK(low.failed == std::vector<std::string>{"父母积分达标"});
+    auto open = run("  applicant: {}\n  kids: [{grade: 9}]\n");
+    CHECK(open.outcome == verdict::undetermined);
+    CHECK(open.missing == std::vector<std::string>{"applicant.n"});
+    // Errors: a list, a record of another type, a score of another entity without its record.
+    for (const char* bad : {"points_of(kids.pts) > 1", "points_of(pts) > 1", "points_of(nobody.pts) > 1"}) {
+        INFO(bad);
+        auto d = check({std::make_shared<source_file>(
+            "t.rules", "ruleset t\nentity Person { n: int }\nrecord Kid { grade: int }\n"
+                       "entity Household { applicant: Person  kids: list of Kid }\n"
+                       "score pts \"积分\" for Person\n  item a \"甲\" = n\n  threshold 1\n"
+                       "service s \"s\" for Household\n  requires " + std::string(bad) + "\n")}).diags;
+        CHECK(d.has_errors());
+    }
+}

@@ -466,11 +466,30 @@ type checker::function_call(int d, const ast::call& call, env& e, bool) {
 // points_of(score): the total of a score of the same subject, in a service or score.
 type checker::points_call(const ast::call& call, env& e) {
     const ast::path* p = call.args.size() == 1 && !call.args[0].name ? ast::as_bare_path(call.args[0].value) : nullptr;
-    if (!p || p->parts.size() != 1) {
-        diags_.error("E305", "points_of takes the name of one score: points_of(settlement_points)", e.source, call.where());
+    if (!p) {
+        diags_.error("E305", "points_of takes the name of one score: points_of(settlement_points), or "
+                             "points_of(applicant.settlement_points) for a score of a record",
+                     e.source, call.where());
         return {};
     }
-    const std::string& id = p->parts[0].name;
+    const std::string& id = p->parts.back().name;
+    // `applicant.score`: the score of the record the path before it names.
+    int subject = e.subject;
+    if (p->parts.size() > 1) {
+        synthetic_.emplace_back();
+        ast::path& base = synthetic_.back();
+        base.parts.assign(p->parts.begin(), p->parts.end() - 1);
+        base.begin = base.parts.front().begin;
+        base.end = base.parts.back().end;
+        type t = path_type(base, e, nullptr);
+        if (t.is_error()) return {};
+        if (t.list || t.k != kind::record) {
+            diags_.error("E306", "points_of reads a score of a record, but " + type_text(t) + " is not one", e.source,
+                         base.where());
+            return {};
+        }
+        subject = t.ref;
+    }
     int s = lookup(e.ruleset, &scope::services, id);
     if (s < 0 || !prog_.services[s].is_score) {
         std::vector<std::string> scores;
@@ -488,9 +507,11 @@ type checker::points_call(const ast::call& call, env& e) {
             .notes.push_back("a define is evaluated for any record; a score's points belong to its subject");
         return {};
     }
-    if (prog_.services[s].record != e.subject) {
-        diags_.error("E306", "score " + quote(id) + " is for " + prog_.records[prog_.services[s].record].name +
-                                 ", not for " + prog_.records[e.subject].name, e.source, p->where());
+    if (prog_.services[s].record != subject) {
+        auto& d = diags_.error("E306", "score " + quote(id) + " is for " + prog_.records[prog_.services[s].record].name +
+                                           ", not for " + prog_.records[subject].name, e.source, p->where());
+        if (p->parts.size() == 1)
+            d.notes.push_back("name the record whose score it is: points_of(applicant." + id + ")");
         return {};
     }
     if (e.score >= 0) score_refs_.push_back({e.score, s, e.source, call.where()});

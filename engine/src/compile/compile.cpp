@@ -518,20 +518,32 @@ struct visitor {
     // points_of(score): the score's items and caps, summed as the verdict sums them.
     std::uint32_t points(const ast::call& n, ctx& c) {
         const ast::path* p = ast::as_bare_path(n.args.at(0).value);
-        int s = lookup(c.ruleset, &sema::scope::services, p->parts.at(0).name);
+        int s = lookup(c.ruleset, &sema::scope::services, p->parts.back().name);
         if (s < 0) bug("points of an unknown score");
         const auto& info = prog_.services[s];
+        // Of another record (`applicant.score`): its items run with that record as their subject, in a frame of their own.
+        bool other = p->parts.size() > 1;
         ctx inner{info.at.ruleset, info.record, source_index(info.at.source), {}};
-        for (std::size_t i = 0; i < c.locals.size(); ++i) inner.locals.push_back({"", c.locals[i].second});
+        if (!other)
+            for (std::size_t i = 0; i < c.locals.size(); ++i) inner.locals.push_back({"", c.locals[i].second});
+        auto saved_types = local_types_;
+        if (other) local_types_.clear();
         std::vector<std::uint32_t> args;
         for (const auto& m : info.decl->members)
             if (auto* item = boost::get<ast::score_item>(&m)) {
                 args.push_back(expr(item->value, inner));
                 args.push_back(item->cap ? expr(*item->cap, inner) : no_node);
             }
+        if (other) local_types_ = saved_types;
         std::uint32_t node = emit_args(op::points, n.where(), c, args);
         out_.nodes[node].c = static_cast<std::uint32_t>(s);  // the score: its total is computed once per subject
-        return node;
+        if (!other) return node;
+        ast::path base;
+        base.parts.assign(p->parts.begin(), p->parts.end() - 1);
+        base.begin = base.parts.front().begin;
+        base.end = base.parts.back().end;
+        std::uint32_t record = path(base, c);
+        return emit(op::with_subject, n.where(), c, record, node);
     }
 
     std::uint32_t call(const ast::call& n, ctx& c) {

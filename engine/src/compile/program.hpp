@@ -46,6 +46,7 @@ enum class op : std::uint8_t {
     call_define,  // a record node (no_node: none), b define index, args: the arguments
     points,       // args: (item value, cap or no_node) pairs of a score; c: the score (sema index)
     position,     // a: variable slot: its item's place in its list, from 1
+    with_subject, // a record node, b body: b with that record as the subject, in a frame of its own
     table,        // a key, b table index
     // built-ins: args
     age, months_between, days_between, years_of, months_of, days_of, make_date, year_of, month_of, day_of,

@@ -257,6 +257,23 @@ value evaluator::eval(std::uint32_t n) {
         case op::filter: result = filter<Trace>(nd); break;
         case op::call_define: result = call_define<Trace>(nd); break;
         case op::points: result = points<Trace>(nd); break;
+        case op::with_subject: {
+            value base = operand<Trace>(nd.a);
+            if (base.kind != vk::record) {
+                result = base.kind == vk::none ? value::none() : value();
+                break;
+            }
+            value saved_subject = subject_;
+            std::size_t saved_frame = frame_;
+            std::size_t stride = std::max<std::uint32_t>(program_.locals, 1);
+            frame_ += stride;
+            if (locals_.size() < frame_ + stride + 1) locals_.resize(frame_ + stride + 1);
+            subject_ = base;
+            result = eval<Trace>(nd.b);
+            subject_ = saved_subject;
+            frame_ = saved_frame;
+            break;
+        }
         case op::position:
             result = frame_ + nd.a < positions_.size() ? value::of(vk::integer, positions_[frame_ + nd.a]) : value();
             break;
