@@ -129,6 +129,23 @@ value evaluator::field(const value& base, std::uint32_t slot) {
     return v;
 }
 
+// `root` with `base` as the subject, in a frame of its own (a define of
+// another record, a score of another record).
+template <bool Trace>
+value evaluator::in_subject(const value& base, std::uint32_t root) {
+    if (base.kind != vk::record) return base.kind == vk::none ? value::none() : value();
+    value saved_subject = subject_;
+    std::size_t saved_frame = frame_;
+    std::size_t stride = std::max<std::uint32_t>(program_.locals, 1);
+    frame_ += stride;
+    if (locals_.size() < frame_ + stride + 1) locals_.resize(frame_ + stride + 1);
+    subject_ = base;
+    value result = eval<Trace>(root);
+    subject_ = saved_subject;
+    frame_ = saved_frame;
+    return result;
+}
+
 template <bool Trace>
 value evaluator::eval(std::uint32_t n) {
     const compiled::node& nd = program_.nodes[n];
@@ -155,22 +172,7 @@ value evaluator::eval(std::uint32_t n) {
         case op::field: result = field<Trace>(operand<Trace>(nd.a), nd.b); break;
         case op::subject_field: result = field<Trace>(subject_, nd.a); break;
         case op::local_field: result = field<Trace>(locals_[frame_ + nd.a], nd.b); break;
-        case op::define: {
-            value base = operand<Trace>(nd.a);
-            if (base.kind != vk::record) {
-                result = base.kind == vk::none ? value::none() : value();
-                break;
-            }
-            value saved_subject = subject_;
-            std::size_t saved_frame = frame_;
-            subject_ = base;
-            frame_ += std::max<std::uint32_t>(program_.locals, 1);
-            if (locals_.size() < frame_ + program_.locals + 1) locals_.resize(frame_ + program_.locals + 1);
-            result = eval<Trace>(program_.defines[nd.b].root);
-            subject_ = saved_subject;
-            frame_ = saved_frame;
-            break;
-        }
+        case op::define: result = in_subject<Trace>(operand<Trace>(nd.a), program_.defines[nd.b].root); break;
         case op::not_: {
             tri t = truth_of(operand<Trace>(nd.a));
             result = from_tri(t == tri::unknown ? t : t == tri::yes ? tri::no : tri::yes);
@@ -257,23 +259,7 @@ value evaluator::eval(std::uint32_t n) {
         case op::filter: result = filter<Trace>(nd); break;
         case op::call_define: result = call_define<Trace>(nd); break;
         case op::points: result = points<Trace>(nd); break;
-        case op::with_subject: {
-            value base = operand<Trace>(nd.a);
-            if (base.kind != vk::record) {
-                result = base.kind == vk::none ? value::none() : value();
-                break;
-            }
-            value saved_subject = subject_;
-            std::size_t saved_frame = frame_;
-            std::size_t stride = std::max<std::uint32_t>(program_.locals, 1);
-            frame_ += stride;
-            if (locals_.size() < frame_ + stride + 1) locals_.resize(frame_ + stride + 1);
-            subject_ = base;
-            result = eval<Trace>(nd.b);
-            subject_ = saved_subject;
-            frame_ = saved_frame;
-            break;
-        }
+        case op::with_subject: result = in_subject<Trace>(operand<Trace>(nd.a), nd.b); break;
         case op::position:
             result = frame_ + nd.a < positions_.size() ? value::of(vk::integer, positions_[frame_ + nd.a]) : value();
             break;

@@ -87,6 +87,7 @@ private:
     template <bool Trace> value filter(const compiled::node& n);
     template <bool Trace> value call_define(const compiled::node& n);
     template <bool Trace> value points(const compiled::node& n);
+    template <bool Trace> value in_subject(const value& base, std::uint32_t root);
     void error(const compiled::node& n, const std::string& message);
     // A list that lives until the next run (filtered lists, distinct values).
     std::pair<list_v*, std::vector<value>*> scratch(const std::string* path);
