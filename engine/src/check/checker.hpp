@@ -3,7 +3,10 @@
 // Input: the parsed files of any number of rulesets. Files that name the
 // same ruleset are one ruleset; `extends` makes a parent's declarations
 // visible to its children, and redeclaring a parent's name is an error (a
-// city adds exceptions, it never silently redefines). Each ruleset is checked
+// city adds exceptions, it never silently redefines); a child may add fields
+// to a parent's types (`extend`), visible to it and below only. Defines with
+// parameters are functions; a cycle through defines, functions or scores'
+// points is an error. Each ruleset is checked
 // after its parent. Every mistake becomes a diagnostic on the node that
 // caused it; expressions whose type is already wrong get the `error` type so
 // one mistake is reported once.

@@ -507,6 +507,7 @@ type checker::points_call(const ast::call& call, env& e) {
             .notes.push_back("a define is evaluated for any record; a score's points belong to its subject");
         return {};
     }
+    if (prog_.services[s].record < 0 || subject < 0) return {};  // the score's own entity is unknown: reported there
     if (prog_.services[s].record != subject) {
         auto& d = diags_.error("E306", "score " + quote(id) + " is for " + prog_.records[prog_.services[s].record].name +
                                            ", not for " + prog_.records[subject].name, e.source, p->where());
