@@ -271,8 +271,9 @@ TEST_CASE("built-ins and operators evaluate as documented", "[eval]") {
          "  s: [{from: 2024-09-01, to: 2025-08-31}, {from: 2025-10-01}]\n", verdict::eligible},
         {"total(s, 2026-06-30) = 12 months and total(s, at: 2026-06-30, future: continued) = 18 months",
          "  s: [{from: 2025-01-01, to: 2025-12-31}]\n", verdict::eligible},
-        {"holds(s, 2026-01-01) and not holds(s, 2026-01-01, future: recorded) = false",
-         "  s: [{from: 2025-01-01}]\n", verdict::eligible},
+        {"holds(s, 2026-01-01) and holds(s, 2026-01-01, future: recorded) and holds(s, at: 2026-01-01, future: continued)",
+         "  s: [{from: 2025-01-01}]\n", verdict::eligible},  // an open spell runs on in every mode
+        {"holds(s, 2026-01-01)", "  s: [{from: 2025-01-01, to: 2025-12-31}]\n", verdict::not_eligible},
         {"not holds(s, 2026-01-01) and holds(s, 2026-01-01, future: planned)", "  s: [{from: 2025-12-01}]\n",
          verdict::eligible},
         // days

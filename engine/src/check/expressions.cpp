@@ -413,6 +413,11 @@ type checker::quantifier_type(const ast::quantifier& q, env& e) {
 }
 
 namespace {
+// The one positional argument of a call when it is a name (`points_of(pts)`, `position(c)`).
+const ast::path* sole_path(const ast::call& call) {
+    return call.args.size() == 1 && !call.args[0].name ? ast::as_bare_path(call.args[0].value) : nullptr;
+}
+
 std::string signature(const define_info& d, const type_names& names) {
     std::string out = d.name + "(";
     for (std::size_t i = 0; i < d.params.size(); ++i)
@@ -465,7 +470,7 @@ type checker::function_call(int d, const ast::call& call, env& e, bool) {
 
 // points_of(score): the total of a score of the same subject, in a service or score.
 type checker::points_call(const ast::call& call, env& e) {
-    const ast::path* p = call.args.size() == 1 && !call.args[0].name ? ast::as_bare_path(call.args[0].value) : nullptr;
+    const ast::path* p = sole_path(call);
     if (!p) {
         diags_.error("E305", "points_of takes the name of one score: points_of(settlement_points), or "
                              "points_of(applicant.settlement_points) for a score of a record",
@@ -476,11 +481,8 @@ type checker::points_call(const ast::call& call, env& e) {
     // `applicant.score`: the score of the record the path before it names.
     int subject = e.subject;
     if (p->parts.size() > 1) {
-        synthetic_.emplace_back();
-        ast::path& base = synthetic_.back();
-        base.parts.assign(p->parts.begin(), p->parts.end() - 1);
-        base.begin = base.parts.front().begin;
-        base.end = base.parts.back().end;
+        const ast::path& base = synthetic_.emplace_back(
+            ast::make_path(std::vector<ast::identifier>(p->parts.begin(), p->parts.end() - 1)));
         type t = path_type(base, e, nullptr);
         if (t.is_error()) return {};
         if (t.list || t.k != kind::record) {
@@ -524,11 +526,7 @@ type checker::call_type(const ast::call& call, env& e) {
     std::vector<type> args;
     // `a.b.f(x)`: a function of the record a.b.
     if (!call.target.empty()) {
-        synthetic_.emplace_back();
-        ast::path& target = synthetic_.back();
-        target.parts = call.target;
-        target.begin = call.target.front().begin;
-        target.end = call.target.back().end;
+        const ast::path& target = synthetic_.emplace_back(ast::make_path(call.target));
         type base = path_type(target, e, nullptr);
         if (base.is_error()) return {};
         if (base.list || base.k != kind::record) {
@@ -570,7 +568,7 @@ type checker::call_type(const ast::call& call, env& e) {
         return function_call(d, call, e, false);
     if (name == "points_of") return points_call(call, e);
     if (name == "position") {
-        const ast::path* p = call.args.size() == 1 && !call.args[0].name ? ast::as_bare_path(call.args[0].value) : nullptr;
+        const ast::path* p = sole_path(call);
         auto item = p && p->parts.size() == 1
                         ? std::find_if(e.locals.rbegin(), e.locals.rend(),
                                        [&](const local& l) { return l.name == p->parts[0].name; })

@@ -310,7 +310,7 @@ struct visitor {
             return q;
         }
         std::uint32_t operator()(const ast::filter& n) const {
-            auto outer = self.begin_shared(c);
+            auto outer = self.begin_shared();
             self.last_list_element_ = -1;
             std::uint32_t list = self.expr(n.list, c);
             int element = self.last_list_element_;
@@ -339,6 +339,7 @@ struct visitor {
 
 
     std::uint32_t path(const ast::path& p, ctx& c) {
+        last_record_ = -1;
         if (auto it = prog_.enum_values.find(&p); it != prog_.enum_values.end())
             return constant(value::enumeration(it->second.first, it->second.second), p.where(), c);
         std::uint32_t base;
@@ -420,6 +421,7 @@ struct visitor {
             record = (t.k == sema::kind::record && !t.list) ? t.ref : -1;
             last_list_element_ = (t.k == sema::kind::record && t.list) ? t.ref : -1;
         }
+        last_record_ = record;
         return base;
     }
 
@@ -483,6 +485,7 @@ struct visitor {
     // Record types of quantifier variables and parameters by slot.
     std::vector<local_type> local_types_;
     int last_list_element_ = -1;  // element record type of the last list compiled
+    int last_record_ = -1;        // record type the last path compiled ends on (-1: not a record)
 
     void compile_define(int d) {
         if (define_nodes_[d] >= 0) return;
@@ -538,24 +541,16 @@ struct visitor {
         std::uint32_t node = emit_args(op::points, n.where(), c, args);
         out_.nodes[node].c = static_cast<std::uint32_t>(s);  // the score: its total is computed once per subject
         if (!other) return node;
-        ast::path base;
-        base.parts.assign(p->parts.begin(), p->parts.end() - 1);
-        base.begin = base.parts.front().begin;
-        base.end = base.parts.back().end;
-        std::uint32_t record = path(base, c);
+        std::uint32_t record =
+            path(ast::make_path(std::vector<ast::identifier>(p->parts.begin(), p->parts.end() - 1)), c);
         return emit(op::with_subject, n.where(), c, record, node);
     }
 
     std::uint32_t call(const ast::call& n, ctx& c) {
         const std::string& name = n.name.name;
         if (!n.target.empty()) {
-            ast::path target;
-            target.parts = n.target;
-            target.begin = n.target.front().begin;
-            target.end = n.target.back().end;
-            std::uint32_t base = path(target, c);
-            int record = record_of_node(base, target, c);
-            int d = lookup(c.ruleset, &sema::scope::defines, std::make_pair(record, name));
+            std::uint32_t base = path(ast::make_path(n.target), c);
+            int d = lookup(c.ruleset, &sema::scope::defines, std::make_pair(last_record_, name));
             if (d < 0) bug("unknown function " + name);
             return function_call(d, base, n, c);
         }
@@ -579,7 +574,7 @@ struct visitor {
             position_read_.insert(local->second);
             return emit(op::position, n.where(), c, local->second);
         }
-        auto outer = begin_shared(c);
+        auto outer = begin_shared();
         std::vector<std::uint32_t> args;
         int spell_record = -1;
         const ast::operand* at = nullptr;
@@ -640,7 +635,7 @@ struct visitor {
     std::uint32_t lowest_local_read_ = 0xffffffffu;
     std::set<std::uint32_t> position_read_;  // variable slots whose position() the body reads
     std::map<std::string, std::uint32_t> shared_ids_;
-    std::uint32_t begin_shared(const ctx&) {
+    std::uint32_t begin_shared() {
         std::uint32_t outer = lowest_local_read_;
         lowest_local_read_ = 0xffffffffu;
         return outer;
@@ -656,35 +651,6 @@ struct visitor {
             out_.memos = std::max(out_.memos, nd.memo);
         }
         lowest_local_read_ = std::min(lowest_local_read_, outer);
-    }
-
-    // The record type a compiled path ends on (the target of `a.b.f(x)`).
-    int record_of_node(std::uint32_t, const ast::path& target, const ctx& c) {
-        int record = c.subject;
-        std::size_t next = 0;
-        auto local = std::find_if(c.locals.rbegin(), c.locals.rend(),
-                                  [&](auto& l) { return l.first == target.parts.front().name; });
-        if (local != c.locals.rend()) {
-            record = local_types_.at(local->second).record;
-            next = 1;
-        } else if (int fd = lookup(c.ruleset, &sema::scope::defines, std::make_pair(-1, target.parts.front().name));
-                   fd >= 0 && !(c.subject >= 0 && prog_.records[c.subject].field(target.parts.front().name))) {
-            const auto& t = prog_.defines[fd].t;
-            record = t.k == sema::kind::record ? t.ref : -1;
-            next = 1;
-        }
-        for (; next < target.parts.size() && record >= 0; ++next) {
-            const auto& rec = prog_.records[record];
-            const std::string& part = target.parts[next].name;
-            if (const auto* f = rec.field(part)) {
-                record = f->t.k == sema::kind::record && !f->t.list ? f->t.ref : -1;
-                continue;
-            }
-            int d = lookup(c.ruleset, &sema::scope::defines, std::make_pair(record, part));
-            record = d >= 0 && prog_.defines[d].t.k == sema::kind::record ? prog_.defines[d].t.ref : -1;
-        }
-        if (record < 0) bug("function of a non-record");
-        return record;
     }
 
     std::uint32_t compile_table(int t) {

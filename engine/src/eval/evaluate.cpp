@@ -129,33 +129,40 @@ value evaluator::field(const value& base, std::uint32_t slot) {
     return v;
 }
 
-// `root` with `base` as the subject, in a frame of its own (a define of
-// another record, a score of another record).
+// `root` with `subject` as the subject, in a frame of its own whose first
+// variables are `args` (a function's parameters).
 template <bool Trace>
-value evaluator::in_subject(const value& base, std::uint32_t root) {
-    if (base.kind != vk::record) return base.kind == vk::none ? value::none() : value();
+value evaluator::in_frame(const value& subject, std::uint32_t root, const value* args, std::uint32_t count) {
     value saved_subject = subject_;
     std::size_t saved_frame = frame_;
     std::size_t stride = std::max<std::uint32_t>(program_.locals, 1);
     frame_ += stride;
     if (locals_.size() < frame_ + stride + 1) locals_.resize(frame_ + stride + 1);
-    subject_ = base;
+    std::copy(args, args + count, locals_.begin() + static_cast<std::ptrdiff_t>(frame_));
+    subject_ = subject;
     value result = eval<Trace>(root);
     subject_ = saved_subject;
     frame_ = saved_frame;
     return result;
 }
 
+// `root` with the record `base` as the subject (a define or a score of another record).
+template <bool Trace>
+value evaluator::in_subject(const value& base, std::uint32_t root) {
+    if (base.kind != vk::record) return base.kind == vk::none ? value::none() : value();
+    return in_frame<Trace>(base, root, nullptr, 0);
+}
+
 template <bool Trace>
 value evaluator::eval(std::uint32_t n) {
     const compiled::node& nd = program_.nodes[n];
     value result;
+    const void* who = nullptr;  // the subject a shared node's value belongs to
     if (!Trace && nd.memo) {
         // A filter or measure met before for this subject (and run): its value.
-        const void* who = subject_.kind == vk::record ? static_cast<const void*>(subject_.rec) : nullptr;
-        shared_entry& e = shared_[nd.memo];
+        who = subject_.kind == vk::record ? static_cast<const void*>(subject_.rec) : nullptr;
+        const shared_entry& e = shared_[nd.memo];
         if (e.epoch == epoch_ && e.subject == who) return e.result;
-        e.epoch = 0;  // not yet: a nested use computes it again
     }
     switch (nd.code) {
         case op::constant: result = program_.constants[nd.a]; break;
@@ -267,9 +274,7 @@ value evaluator::eval(std::uint32_t n) {
         default: result = call<Trace>(nd); break;
     }
     if (Trace) trace_[n] = result;
-    if (!Trace && nd.memo)
-        shared_[nd.memo] = {epoch_, subject_.kind == vk::record ? static_cast<const void*>(subject_.rec) : nullptr,
-                            result};
+    if (!Trace && nd.memo) shared_[nd.memo] = {epoch_, who, result};
     return result;
 }
 
@@ -485,16 +490,7 @@ value evaluator::call_define(const compiled::node& nd) {
     if (memo)
         if (const value* hit = recall(nd.b, who, nd.arg_count > 0 ? args[0] : value(), nd.arg_count > 1 ? args[1] : value()))
             return *hit;
-    value saved_subject = subject_;
-    std::size_t saved_frame = frame_;
-    std::size_t stride = std::max<std::uint32_t>(program_.locals, 1);
-    frame_ += stride;
-    if (locals_.size() < frame_ + stride + 1) locals_.resize(frame_ + stride + 1);
-    for (std::uint32_t i = 0; i < nd.arg_count; ++i) locals_[frame_ + i] = args[i];
-    subject_ = base;
-    value result = eval<Trace>(def.root);
-    subject_ = saved_subject;
-    frame_ = saved_frame;
+    value result = in_frame<Trace>(base, def.root, args, nd.arg_count);
     if (memo)
         memo_.push_back({nd.b, who, nd.arg_count > 0 ? args[0] : value(), nd.arg_count > 1 ? args[1] : value(), result});
     return result;

@@ -88,6 +88,8 @@ private:
     template <bool Trace> value call_define(const compiled::node& n);
     template <bool Trace> value points(const compiled::node& n);
     template <bool Trace> value in_subject(const value& base, std::uint32_t root);
+    template <bool Trace>
+    value in_frame(const value& subject, std::uint32_t root, const value* args, std::uint32_t count);
     void error(const compiled::node& n, const std::string& message);
     // A list that lives until the next run (filtered lists, distinct values).
     std::pair<list_v*, std::vector<value>*> scratch(const std::string* path);

@@ -333,6 +333,10 @@ struct file {
 // The span of whatever node an operand holds.
 entitle::span span_of(const operand& o);
 
+// A path of the given parts, spanning them (the record before `.f(x)` or
+// before a score's name, checked and compiled as a path).
+path make_path(std::vector<identifier> parts);
+
 // The path an operand is, looking through the trivial wrappers of the
 // precedence levels (`settlement` in `points(settlement)`), or null.
 const path* as_bare_path(const operand& o);

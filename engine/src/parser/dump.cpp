@@ -286,6 +286,14 @@ public:
 
 entitle::span span_of(const operand& o) { return boost::apply_visitor(span_visitor{}, o); }
 
+path make_path(std::vector<identifier> parts) {
+    path p;
+    p.parts = std::move(parts);
+    p.begin = p.parts.front().begin;
+    p.end = p.parts.back().end;
+    return p;
+}
+
 const path* as_bare_path(const operand& o) {
     if (auto* p = boost::get<path>(&o)) return p;
     if (auto* b = boost::get<x3::forward_ast<binary>>(&o))
