@@ -868,6 +868,38 @@ TEST_CASE("the batch decider agrees with explained evaluation on the shipped rul
     CHECK(compared >= 500);
 }
 
+TEST_CASE("the decider computes what depends only on the as-of date once, with the same answers", "[eval][fastpath]") {
+    // A define without `for`, a parameter and the as-of date fold to
+    // constants in the decider; an impossible date there stays unknown (the
+    // explained verdict names the error); a score declared after the service
+    // that reads its points gives the same total.
+    auto p = compile_text(
+        "ruleset t\nentity P { born: date  n: int }\n"
+        "param p.min: int = 3\n"
+        "define leap_day \"闰日\" = date(year(as_of), 2, 29)\n"
+        "define cutoff \"截止日\" = date(year(as_of) - param p.min, 1, 1)\n"
+        "service leap \"闰日前出生\" for P\n  requires born < leap_day\n"
+        "service early \"截止日前出生\" for P\n  requires born < cutoff and n + param p.min > 4\n"
+        "service gate \"凭积分\" for P\n  requires points_of(pts) >= 10\n"
+        "score pts \"积分\" for P\n  item a \"甲\" = n * 2 cap 30\n  threshold 12\n");
+    std::vector<std::string> profiles;
+    for (int y : {2019, 2021, 2023, 2024})
+        for (int n : {0, 2, 5, 20}) profiles.push_back("{\"born\": \"" + std::to_string(y) + "-03-01\", \"n\": " + std::to_string(n) + "}");
+    profiles.push_back("{\"n\": 5}");
+    profiles.push_back("{\"born\": \"2020-01-01\"}");
+    for (civil_date as_of : {civil_date{2024, 6, 1}, civil_date{2025, 6, 1}}) {
+        INFO(as_of.year);
+        auto seen = check_decider_agrees(*p, "P", profiles, as_of);
+        CHECK(seen["early"].size() == 3);
+        CHECK(seen["gate"].size() == 3);
+    }
+    auto prof = load(*p, "entity: P\nfacts:\n  born: 2020-01-01\n  n: 1\n");
+    auto e = p->evaluate(*prof.value, {{2025, 6, 1}, {}});
+    CHECK(e.services[0].outcome == verdict::undetermined);
+    REQUIRE(e.services[0].errors.size() == 1);
+    CHECK_THAT(e.services[0].errors[0], Catch::Contains("date(2025, 2, 29) is not a calendar date"));
+}
+
 TEST_CASE("a service may require a score's points; a none item gives no points", "[eval][scores]") {
     auto p = compile_text(
         "ruleset t\nentity P { n: int  s: spells }\n"

@@ -35,7 +35,7 @@ public:
             const auto& s = prog_.services[i];
             if (std::find(chain.begin(), chain.end(), s.at.ruleset) == chain.end()) continue;
             service_index[static_cast<int>(i)] = out_.services.size();
-            compile_service(s);
+            compile_service(s, static_cast<std::uint32_t>(i));
         }
         std::map<int, std::size_t> exception_index;
         for (std::size_t i = 0; i < prog_.exceptions.size(); ++i) {
@@ -133,8 +133,9 @@ private:
 
     // ---- services ---------------------------------------------------------------
 
-    void compile_service(const sema::service_info& s) {
+    void compile_service(const sema::service_info& s, std::uint32_t index) {
         service_def def;
+        def.checked_index = index;
         def.id = s.name;
         def.title = s.title;
         def.is_score = s.is_score;

@@ -135,6 +135,7 @@ struct service_def {
     std::string id, title, layer;
     bool is_score = false;
     int record = -1;
+    std::uint32_t checked_index = 0;  // in checked->services: the key of points_of(score)
     std::vector<clause> clauses;
     std::vector<item_def> items;
     std::int64_t threshold = -1;  // node

@@ -160,7 +160,7 @@ value evaluator::eval(std::uint32_t n) {
     const void* who = nullptr;  // the subject a shared node's value belongs to
     if (!Trace && nd.memo) {
         // A filter or measure met before for this subject (and run): its value.
-        who = subject_.kind == vk::record ? static_cast<const void*>(subject_.rec) : nullptr;
+        who = owner(subject_);
         const shared_entry& e = shared_[nd.memo];
         if (e.epoch == epoch_ && e.subject == who) return e.result;
     }
@@ -279,13 +279,10 @@ value evaluator::eval(std::uint32_t n) {
 }
 
 std::pair<list_v*, std::vector<value>*> evaluator::scratch(const std::string* path) {
-    if (scratch_used_ == scratch_lists_.size()) {
-        scratch_lists_.emplace_back();
-        scratch_items_.emplace_back();
-    }
-    list_v* list = &scratch_lists_[scratch_used_];
-    std::vector<value>* items = &scratch_items_[scratch_used_];
-    ++scratch_used_;
+    if (scratch_used_ == scratch_.size()) scratch_.push_back(std::make_unique<scratch_list>());
+    scratch_list& s = *scratch_[scratch_used_++];
+    list_v* list = &s.list;
+    std::vector<value>* items = &s.items;
     if (path) list->path = *path;  // traced runs name the list's facts
     else if (!list->path.empty()) list->path.clear();
     list->months = -1;
@@ -424,7 +421,7 @@ value evaluator::filter(const compiled::node& nd) {
                 const value& against = x.local >= 0   ? locals_[frame_ + static_cast<std::size_t>(x.local)]
                                        : x.param >= 0 ? params_[static_cast<std::size_t>(x.param)]
                                                       : x.constant;
-                tri t = x.code == op::field ? truth_of(v) : truth_of(comparison(x.code, v, against));
+                tri t = x.code == op::field ? truth_of(v) : compared(x.code, v, against);
                 if (x.negated && t != tri::unknown) t = t == tri::yes ? tri::no : tri::yes;
                 if (t == tri::no) acc = tri::no;
                 else if (t == tri::unknown) acc = tri::unknown;
@@ -486,7 +483,7 @@ value evaluator::call_define(const compiled::node& nd) {
     // Untraced, a function of the same record and arguments is computed once
     // (traced runs evaluate again, to collect the facts each use reads).
     const bool memo = !Trace && nd.arg_count <= 2;
-    const void* who = base.kind == vk::record ? static_cast<const void*>(base.rec) : nullptr;
+    const void* who = owner(base);
     if (memo)
         if (const value* hit = recall(nd.b, who, nd.arg_count > 0 ? args[0] : value(), nd.arg_count > 1 ? args[1] : value()))
             return *hit;
@@ -499,8 +496,8 @@ value evaluator::call_define(const compiled::node& nd) {
 template <bool Trace>
 value evaluator::points(const compiled::node& nd) {
     // Untraced, a score's total is computed once per subject (nd.c: the score).
-    const void* who = subject_.kind == vk::record ? static_cast<const void*>(subject_.rec) : nullptr;
-    const std::uint32_t key = 0x80000000u | nd.c;
+    const void* who = owner(subject_);
+    const std::uint32_t key = score_key(nd.c);
     if (!Trace)
         if (const value* hit = recall(key, who, value(), value())) return *hit;
     value total = value::of(vk::integer, 0);
@@ -617,17 +614,19 @@ value evaluator::spells(const compiled::node& nd) {
                         : nd.mode == static_cast<std::uint8_t>(compiled::counting::calendar_months_before)
                             ? unit_counting::calendar_months_before
                             : unit_counting::calendar_months;
+        // The unit of the reference day: the same day for most measures of a run.
+        auto k = static_cast<std::size_t>(counting);
+        if (reference_[k].first != at) reference_[k] = {at, reference_unit(counting, at)};
+        const std::int64_t reference = reference_[k].second;
         std::vector<unit_run>* units = &units_;
         if (cached) {
-            auto k = static_cast<std::size_t>(counting);
             units = &cached->units[k];
-            if (!cached->built[k]) unit_runs_into(merged, counting, at, *units);
+            if (!cached->built[k]) unit_runs_into(merged, counting, reference, *units);
             cached->built[k] = true;
         } else {
-            unit_runs_into(merged, counting, at, *units);
+            unit_runs_into(merged, counting, reference, *units);
         }
         const std::vector<unit_run>& runs = *units;
-        std::int64_t reference = reference_unit(counting, at);
         vk unit = counting == unit_counting::days ? vk::days : vk::duration;
         switch (nd.code) {
             case op::total: return value::of(unit, total_units(runs));

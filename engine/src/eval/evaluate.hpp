@@ -12,6 +12,8 @@
 #include "eval/spells.hpp"
 
 #include <deque>
+#include <limits>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,6 +33,31 @@ inline tri truth_of(const value& v) {
     if (v.kind == vk::boolean) return v.b ? tri::yes : tri::no;
     if (v.kind == vk::none) return tri::no;
     return tri::unknown;
+}
+
+// truth_of(comparison(code, a, b)), the common cases inline: two values of
+// one integral kind, two decimals, strings for equality.
+inline tri compared(compiled::op code, const value& a, const value& b) {
+    using compiled::op;
+    int c;
+    const bool numbers = (a.kind == vk::integer || a.kind == vk::decimal) && (b.kind == vk::integer || b.kind == vk::decimal);
+    if (numbers && a.kind != b.kind) {  // an integer and a decimal
+        double x = a.kind == vk::decimal ? a.d : static_cast<double>(a.i);
+        double y = b.kind == vk::decimal ? b.d : static_cast<double>(b.i);
+        c = (x > y) - (x < y);
+    } else if (a.kind != b.kind || a.kind < vk::integer || a.kind == vk::record || a.kind == vk::list) {
+        return truth_of(comparison(code, a, b));
+    } else if (a.kind == vk::decimal) {
+        c = (a.d > b.d) - (a.d < b.d);
+    } else if (a.kind == vk::string) {
+        if (code != op::eq && code != op::ne) return truth_of(comparison(code, a, b));
+        c = a.str == b.str || *a.str == *b.str ? 0 : 1;
+    } else {
+        c = (a.i > b.i) - (a.i < b.i);
+    }
+    bool r = code == op::eq ? c == 0 : code == op::ne ? c != 0 : code == op::lt ? c < 0
+             : code == op::le ? c <= 0 : code == op::gt ? c > 0 : c >= 0;
+    return r ? tri::yes : tri::no;
 }
 
 // Scores: a number as a double; an item's points added to a total; an
@@ -127,8 +154,11 @@ private:
     std::set<std::string> missing_;
     std::set<std::uint32_t> params_read_;
     std::set<std::string> errors_;
-    std::deque<list_v> scratch_lists_;
-    std::deque<std::vector<value>> scratch_items_;
+    struct scratch_list {
+        list_v list;
+        std::vector<value> items;
+    };
+    std::vector<std::unique_ptr<scratch_list>> scratch_;  // they stay where they are
     std::size_t scratch_used_ = 0;
     // Untraced: the values of functions and score totals already computed
     // for this profile (reset by run and execute), so each is computed once
@@ -140,6 +170,11 @@ private:
         value result;
     };
     std::vector<memo_entry> memo_;
+    // The memo's keys: a function by its define index, a score's total by its index in the checked program.
+    static std::uint32_t score_key(std::uint32_t score) { return 0x80000000u | score; }
+    static const void* owner(const value& subject) {
+        return subject.kind == vk::record ? static_cast<const void*>(subject.rec) : nullptr;
+    }
     // Untraced: shared filters and measures (node.memo) by id, valid for the
     // current run (epoch) and subject.
     struct shared_entry {
@@ -165,6 +200,9 @@ private:
         std::vector<unit_run> units[3];  // by unit_counting
     };
     std::vector<spell_view> views_;
+    // The last reference day's unit, by unit_counting (a day before any date: none yet).
+    static constexpr std::int64_t no_day = std::numeric_limits<std::int64_t>::min();
+    std::pair<std::int64_t, std::int64_t> reference_[3] = {{no_day, 0}, {no_day, 0}, {no_day, 0}};
     std::size_t views_used_ = 0;
     // execute(): its stacks, kept between runs
     struct loop {

@@ -29,6 +29,72 @@ void decimal_bounds(op cmp, double k, insn& i) {
 
 }  // namespace
 
+namespace {
+
+// Which nodes depend only on constants, parameters and the as-of date.
+class invariants {
+public:
+    explicit invariants(const compiled::program_data& p) : p_(p), state_(p.nodes.size(), unseen) {}
+
+    bool of(std::uint32_t n) {
+        if (n == compiled::no_node) return true;
+        if (state_[n] != unseen) return state_[n] == yes;
+        state_[n] = no;  // while deciding (the program has no cycles)
+        state_[n] = decide(p_.nodes[n]) ? yes : no;
+        return state_[n] == yes;
+    }
+
+private:
+    enum : std::uint8_t { unseen, no, yes };
+    const compiled::program_data& p_;
+    std::vector<std::uint8_t> state_;
+
+    bool args(const compiled::node& x) {
+        for (std::uint32_t k = 0; k < x.arg_count; ++k)
+            if (!of(p_.args[x.first_arg + k])) return false;
+        return true;
+    }
+    bool decide(const compiled::node& x) {
+        switch (x.code) {
+            case op::constant: case op::param: case op::as_of: return true;
+            case op::not_: case op::neg: case op::is_set: return of(x.a);
+            case op::and_: case op::or_: case op::all_group: case op::any_group:
+            case op::age: case op::months_between: case op::days_between: case op::years_of: case op::months_of:
+            case op::days_of: case op::make_date: case op::year_of: case op::month_of: case op::day_of:
+            case op::min_of: case op::max_of: case op::floor_of: case op::round_of:
+                return args(x);
+            case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge:
+            case op::add: case op::sub: case op::mul: case op::div:
+                return of(x.a) && of(x.b);
+            case op::between: case op::cond: return of(x.a) && of(x.b) && of(x.c);
+            case op::in_set: return of(x.a) && args(x);
+            // A define without `for` and without parameters (`intake_day`).
+            case op::call_define: return x.a == compiled::no_node && x.arg_count == 0 && of(p_.defines[x.b].root);
+            default: return false;
+        }
+    }
+};
+
+}  // namespace
+
+compiled::program_data fixed_at(const compiled::program_data& program, const std::vector<value>& params,
+                                std::int64_t as_of) {
+    compiled::program_data out = program;
+    evaluator ev(program, params, as_of, false);
+    invariants fixed(program);
+    for (std::uint32_t n = 0; n < program.nodes.size(); ++n) {
+        const compiled::node& x = program.nodes[n];
+        if (x.code == op::constant || x.code == op::param || !fixed.of(n)) continue;
+        compiled::node& c = out.nodes[n];
+        c.code = op::constant;
+        c.a = static_cast<std::uint32_t>(out.constants.size());
+        c.arg_count = 0;
+        c.memo = 0;
+        out.constants.push_back(ev.run(n, value()));
+    }
+    return out;
+}
+
 linear_builder::linear_builder(const compiled::program_data& program, const std::vector<value>& params,
                                linear_code& out)
     : program_(program), params_(params), out_(out) {}
@@ -498,7 +564,9 @@ void linear_builder::score(const compiled::service_def& s, std::uint32_t store) 
     }
     if (s.threshold >= 0) number(static_cast<std::uint32_t>(s.threshold));
     else push_constant(value());
-    emit(lop::score).slot = store;
+    insn& decided = emit(lop::score);
+    decided.slot = store;
+    decided.node = s.checked_index;  // points_of(this score) then reads the total
     pushed(0, -1);
 }
 
@@ -667,7 +735,7 @@ op_q_tests:
     ENTITLE_TRUTH();
 op_compare: {
     const value& b = i->right ? lc.constants[i->slot] : vs[--vn];
-    t = truth_of(comparison(i->cmp, vs[--vn], b));
+    t = compared(i->cmp, vs[--vn], b);
     ENTITLE_TRUTH();
 }
 op_generic:
@@ -795,6 +863,8 @@ op_score: {
         if (total_known && threshold.known() && as_number(total) < as_number(threshold)) d.outcome = verdict::not_eligible;
         else if (!total_known || !threshold.known()) d.outcome = verdict::undetermined;
     }
+    // points_of(this score) later in the run reads this total.
+    memo_.push_back({score_key(i->node), owner(subject_), value(), value(), total_known ? total : value()});
     total = value::of(vk::integer, 0);
     total_known = true;
     ENTITLE_NEXT();

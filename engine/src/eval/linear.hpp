@@ -139,6 +139,12 @@ inline bool mask_test(const insn& i, const value& v, tri& t) {
 }
 
 
+// The program as the decider runs it at one as-of date: every node whose
+// value depends only on constants, parameters and the as-of date (`date(year(as_of), 8, 31)`,
+// a define without `for` and without parameters) becomes a constant, computed once here.
+compiled::program_data fixed_at(const compiled::program_data& program, const std::vector<value>& params,
+                                std::int64_t as_of);
+
 // Emits the code of conditions and values; every entry ends with `ret`.
 class linear_builder {
 public:

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <optional>
 
 namespace entitle {
@@ -621,18 +622,21 @@ private:
 class fast_decider final : public decider {
 public:
     fast_decider(const compiled_program& program, std::int64_t as_of, int entity)
-        : data_(program.data()) {
-        std::vector<parameter_use> uses;
-        program.resolve_parameters(as_of, params_, uses);
+        : params_(parameters_at(program, as_of)), data_(eval::fixed_at(program.data(), params_, as_of)) {
         ev_ = std::make_unique<eval::evaluator>(data_, params_, as_of, false);
         for (std::size_t i = 0; i < data_.services.size(); ++i)
             if (data_.services[i].record == entity) {
                 services_.push_back(i);
                 ids_.push_back(data_.services[i].id);
             }
-        // Entry 0: every service's requires/unless into its verdict, then scores.
+        // Entry 0: every service's requires/unless into its verdict, and
+        // its total for a score. Scores first: a service's points_of(score)
+        // then reads the total computed (services[k] keeps verdict k).
         eval::linear_builder build(data_, params_, code_);
-        for (std::size_t k = 0; k < services_.size(); ++k) {
+        std::vector<std::size_t> order(services_.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_partition(order.begin(), order.end(), [&](std::size_t k) { return data_.services[services_[k]].is_score; });
+        for (std::size_t k : order) {
             const compiled::service_def& s = data_.services[services_[k]];
             std::vector<std::uint32_t> conditions;
             std::vector<bool> unless;
@@ -666,8 +670,8 @@ public:
     void decide(const profile& p, decision* out) override { decide_root(p.store.root, out); }
 
 private:
-    const compiled::program_data& data_;
-    std::vector<value> params_;
+    std::vector<value> params_;      // in force at the as-of date
+    compiled::program_data data_;    // fixed at the as-of date (eval::fixed_at)
     std::unique_ptr<eval::evaluator> ev_;
     std::vector<std::size_t> services_;
     std::vector<std::string> ids_;
@@ -675,6 +679,13 @@ private:
     std::vector<std::uint32_t> exception_entry_;  // by exception index: the entry of its conditions
     std::vector<std::size_t> with_exceptions_;        // services (by position) with exceptions
     std::vector<truth> applies_;
+
+    static std::vector<value> parameters_at(const compiled_program& program, std::int64_t as_of) {
+        std::vector<value> params;
+        std::vector<parameter_use> uses;
+        program.resolve_parameters(as_of, params, uses);
+        return params;
+    }
 
     static truth truth_from(eval::tri t) {
         return t == eval::tri::yes ? truth::yes : t == eval::tri::no ? truth::no : truth::unknown;

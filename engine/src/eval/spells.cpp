@@ -104,10 +104,10 @@ std::int64_t reference_unit(unit_counting counting, std::int64_t at) {
     return month_index(at) - (counting == unit_counting::calendar_months_before ? 1 : 0);
 }
 
-void unit_runs_into(const std::vector<span_days>& merged, unit_counting counting, std::int64_t at,
+void unit_runs_into(const std::vector<span_days>& merged, unit_counting counting, std::int64_t reference,
                     std::vector<unit_run>& out) {
     out.clear();
-    std::int64_t cap = reference_unit(counting, at) + 1;  // units from here on do not count
+    const std::int64_t cap = reference + 1;  // units from here on do not count
     for (const auto& s : merged) {
         unit_run r = counting == unit_counting::days ? unit_run{s.from, s.end, s.from}
                                                      : unit_run{month_index(s.from), month_index(s.end - 1) + 1, s.from};
@@ -121,7 +121,7 @@ void unit_runs_into(const std::vector<span_days>& merged, unit_counting counting
 
 std::vector<unit_run> unit_runs(const std::vector<span_days>& merged, unit_counting counting, std::int64_t at) {
     std::vector<unit_run> out;
-    unit_runs_into(merged, counting, at, out);
+    unit_runs_into(merged, counting, reference_unit(counting, at), out);
     return out;
 }
 

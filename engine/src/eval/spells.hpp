@@ -45,10 +45,11 @@ struct unit_run {
     std::int64_t first_day;  // the day the run starts
 };
 std::vector<unit_run> unit_runs(const std::vector<span_days>& merged, unit_counting counting, std::int64_t at);
-void unit_runs_into(const std::vector<span_days>& merged, unit_counting counting, std::int64_t at,
-                    std::vector<unit_run>& out);
 // The unit that holds the reference day (for _before, the month before it).
 std::int64_t reference_unit(unit_counting counting, std::int64_t at);
+// unit_runs with the reference day's unit given (reference_unit), into `out`.
+void unit_runs_into(const std::vector<span_days>& merged, unit_counting counting, std::int64_t reference,
+                    std::vector<unit_run>& out);
 std::int64_t total_units(const std::vector<unit_run>& runs);
 std::int64_t longest_run_units(const std::vector<unit_run>& runs, std::int64_t gap);
 // Units covered among the `window` units that end with `reference`.
