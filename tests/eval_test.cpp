@@ -65,6 +65,19 @@ TEST_CASE("calendar arithmetic", "[eval][calendar]") {
     CHECK(age_on(day(2019, 9, 1), day(2025, 8, 31)) == 5);
     auto c = civil_from_days(day(2000, 2, 29));
     CHECK((c.year == 2000 && c.month == 2 && c.day == 29));
+    // civil_from_days is the inverse of days_from_civil on every day from year -400 to 12000,
+    // and on days far outside (its other algorithm).
+    std::size_t wrong = 0;
+    for (long long n = day(-400, 1, 1); n <= day(12000, 12, 31); ++n) {
+        civil x = civil_from_days(n);
+        if (!valid_date(x.year, x.month, x.day) || days_from_civil(x.year, x.month, x.day) != n) ++wrong;
+    }
+    CHECK(wrong == 0);
+    for (long long n : {-12699423LL, -12699422LL, 1061041999LL, 1061042000LL, -400000000LL, 400000000LL}) {
+        civil x = civil_from_days(n);
+        INFO(n);
+        CHECK(days_from_civil(x.year, x.month, x.day) == n);
+    }
     // months_between is the largest m with add_months(from, m) <= to, for every pair of days in 1999-2001.
     for (long long from = day(1999, 1, 1); from < day(2001, 1, 1); from += 7)
         for (long long to = from; to < from + 800; to += 3) {

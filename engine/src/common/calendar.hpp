@@ -3,6 +3,8 @@
 // numbers since 1970-01-01; no time zones, no times of day.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -33,8 +35,29 @@ struct civil {
     int year, month, day;
 };
 
-// The civil date of a day number (inverse of days_from_civil).
+// The civil date of a day number (inverse of days_from_civil). Days from
+// 0001-01-01 to 9999-12-31 and well beyond take Neri and Schneider's
+// algorithm ("Euclidean affine functions and their application to calendar
+// algorithms", 2022): multiplications and shifts only, three times faster
+// than the one below it (Hinnant's), which takes any other day.
 inline civil civil_from_days(long long z) {
+    if (z >= -12699422 && z < 1061042000) {
+        constexpr std::uint32_t shift = 82;  // 400-year cycles added, so every day counted is positive
+        const auto n = static_cast<std::uint32_t>(z + 719468 + 146097 * shift);
+        const std::uint32_t n1 = 4 * n + 3;
+        const std::uint32_t century = n1 / 146097;
+        const std::uint32_t day_of_century = n1 % 146097 / 4;
+        const std::uint32_t n2 = 4 * day_of_century + 3;
+        const std::uint64_t p2 = std::uint64_t{2939745} * n2;
+        const auto year_of_century = static_cast<std::uint32_t>(p2 >> 32);
+        const std::uint32_t day_of_year = static_cast<std::uint32_t>(p2) / 2939745 / 4;  // from 1 March
+        const std::uint32_t n3 = 2141 * day_of_year + 197913;
+        const std::uint32_t month = n3 >> 16;  // 3 .. 14: March of this year to February of the next
+        const std::uint32_t day = (n3 & 0xffff) / 2141;
+        const bool next_year = day_of_year >= 306;
+        const auto year = static_cast<int>(100 * century + year_of_century) - static_cast<int>(400 * shift) + next_year;
+        return {year, static_cast<int>(next_year ? month - 12 : month), static_cast<int>(day + 1)};
+    }
     z += 719468;
     const long long era = (z >= 0 ? z : z - 146096) / 146097;
     const unsigned doe = static_cast<unsigned>(z - era * 146097);
@@ -80,7 +103,7 @@ inline long long months_between(long long from, long long to) {
     civil a = civil_from_days(from), b = civil_from_days(to);
     long long months = (static_cast<long long>(b.year) - a.year) * 12 + (b.month - a.month);
     // add_months(from, months) falls in b's month, on a's day or that month's last: past `to`?
-    int landing = a.day < days_in_month(b.year, b.month) ? a.day : days_in_month(b.year, b.month);
+    int landing = a.day <= 28 ? a.day : std::min(a.day, days_in_month(b.year, b.month));
     if (months > 0 && landing > b.day) --months;
     return months;
 }

@@ -394,6 +394,27 @@ done:
     }
 }
 
+// Whether `item` passes a filter whose condition is an `and` of field
+// tests (node.flag): read in place, Kleene's `and` as the general evaluator
+// does it; unknown for an item that is not a record.
+inline tri evaluator::passes(const compiled::node& filter, const value& item) {
+    if (item.kind != vk::record) return tri::unknown;
+    const compiled::field_test* tests = program_.field_tests.data() + filter.first_arg;
+    tri acc = tri::yes;
+    for (std::uint32_t k = 0; k < filter.arg_count && acc != tri::no; ++k) {
+        const compiled::field_test& x = tests[k];
+        const value& v = item.rec->fields[x.slot];
+        const value& against = x.local >= 0   ? locals_[frame_ + static_cast<std::size_t>(x.local)]
+                               : x.param >= 0 ? params_[static_cast<std::size_t>(x.param)]
+                                              : x.constant;
+        tri t = x.code == op::field ? truth_of(v) : compared(x.code, v, against);
+        if (x.negated && t != tri::unknown) t = t == tri::yes ? tri::no : tri::yes;
+        if (t == tri::no) acc = tri::no;
+        else if (t == tri::unknown) acc = tri::unknown;
+    }
+    return acc;
+}
+
 template <bool Trace>
 value evaluator::filter(const compiled::node& nd) {
     value list = operand<Trace>(nd.a);
@@ -407,27 +428,10 @@ value evaluator::filter(const compiled::node& nd) {
     std::size_t slot = frame_ + nd.c;
     bool unknown = false;
     if (!Trace && nd.flag) {
-        // An `and` of field tests: read in place, Kleene's `and` as the general evaluator does it.
-        const compiled::field_test* tests = program_.field_tests.data() + nd.first_arg;
         for (const value& item : list.list->items) {
-            if (item.kind != vk::record) {
-                unknown = true;
-                break;
-            }
-            tri acc = tri::yes;
-            for (std::uint32_t k = 0; k < nd.arg_count && acc != tri::no; ++k) {
-                const compiled::field_test& x = tests[k];
-                const value& v = item.rec->fields[x.slot];
-                const value& against = x.local >= 0   ? locals_[frame_ + static_cast<std::size_t>(x.local)]
-                                       : x.param >= 0 ? params_[static_cast<std::size_t>(x.param)]
-                                                      : x.constant;
-                tri t = x.code == op::field ? truth_of(v) : compared(x.code, v, against);
-                if (x.negated && t != tri::unknown) t = t == tri::yes ? tri::no : tri::yes;
-                if (t == tri::no) acc = tri::no;
-                else if (t == tri::unknown) acc = tri::unknown;
-            }
-            if (acc == tri::yes) kept->push_back(item);
-            if (acc == tri::unknown) {
+            tri t = passes(nd, item);
+            if (t == tri::yes) kept->push_back(item);
+            if (t == tri::unknown) {
                 unknown = true;
                 break;
             }
@@ -537,8 +541,12 @@ value evaluator::table(const compiled::node& nd) {
 
 template <bool Trace>
 value evaluator::spells(const compiled::node& nd) {
-    value list = operand<Trace>(arg(nd, 0));
-    if (list.kind == vk::unknown) return value();
+    // Untraced, a filter of field tests that no other measure shares runs
+    // in the pass that reads the spells: no filtered list is built.
+    const compiled::node& source = program_.nodes[arg(nd, 0)];
+    const bool fused = !Trace && source.code == op::filter && source.flag && source.memo == 0;
+    value list = operand<Trace>(fused ? source.a : arg(nd, 0));
+    if (list.kind == vk::unknown || (fused && list.kind != vk::list && list.kind != vk::none)) return value();
     // The optional reference date is the last argument when present.
     std::uint32_t fixed = nd.code == op::total || nd.code == op::holds ? 1 : 2;
     std::int64_t at = as_of_;
@@ -556,8 +564,8 @@ value evaluator::spells(const compiled::node& nd) {
         gap = g.i;
     }
     if (list.kind == vk::list && list.list->months >= 0) {
-        // Only a count is known: it answers `total` at the as-of date, nothing else.
-        if (nd.code == op::total && at == as_of_) return value::of(vk::duration, list.list->months);
+        // Only a count is known: it answers `total` at the as-of date, nothing else (nothing filtered).
+        if (nd.code == op::total && at == as_of_ && !fused) return value::of(vk::duration, list.list->months);
         if (Trace) missing_.insert(list.list->path + " (dated spells)");
         return value();
     }
@@ -571,14 +579,14 @@ value evaluator::spells(const compiled::node& nd) {
     // every measure; untraced, they are built once per run.
     const std::uint8_t view = projecting ? static_cast<std::uint8_t>(ahead) + 1 : 0;
     spell_view* cached = nullptr;
-    if (!Trace && list.kind == vk::list) {
+    if (!Trace && list.kind == vk::list && !fused) {
         for (std::size_t k = 0; k < views_used_ && !cached; ++k)
             if (views_[k].list == list.list && views_[k].at == at && views_[k].view == view) cached = &views_[k];
         if (cached && !cached->ok) return value();
     }
     if (!cached) {
         std::vector<span_days>* raw = &spans_;
-        if (!Trace && list.kind == vk::list) {
+        if (!Trace && list.kind == vk::list && !fused) {
             if (views_used_ == views_.size()) views_.emplace_back();
             cached = &views_[views_used_++];
             cached->list = list.list;  // a new view; its buffers keep their capacity
@@ -591,6 +599,11 @@ value evaluator::spells(const compiled::node& nd) {
         raw->clear();
         if (list.kind == vk::list) {
             for (const value& item : list.list->items) {
+                if (fused) {
+                    tri t = passes(source, item);
+                    if (t == tri::unknown) return value();
+                    if (t == tri::no) continue;
+                }
                 const value* from = item.kind == vk::record ? &item.rec->fields[nd.b] : nullptr;
                 if (!from || from->kind != vk::date) {
                     if (Trace && from) missing_.insert(item.rec->path + ".from");
@@ -659,6 +672,23 @@ value evaluator::call(const compiled::node& nd) {
         if (l.kind == vk::list) return value::of(vk::integer, static_cast<std::int64_t>(l.list->items.size()));
         return l.kind == vk::none ? value::of(vk::integer, 0) : value();
     }
+    switch (nd.code) {  // one argument: no argument array
+        case op::years_of: case op::months_of: case op::days_of: case op::year_of: case op::month_of:
+        case op::day_of: case op::floor_of: case op::round_of: {
+            value x = operand<Trace>(arg(nd, 0));
+            if (!x.known() || x.kind == vk::none) return x;
+            switch (nd.code) {
+                case op::years_of: return value::of(vk::integer, x.i / 12);
+                case op::months_of: case op::days_of: return value::of(vk::integer, x.i);
+                case op::year_of: return value::of(vk::integer, detail::civil_from_days(x.i).year);
+                case op::month_of: return value::of(vk::integer, detail::civil_from_days(x.i).month);
+                case op::day_of: return value::of(vk::integer, detail::civil_from_days(x.i).day);
+                case op::floor_of: return value::of(vk::integer, static_cast<std::int64_t>(std::floor(as_double(x))));
+                default: return value::of(vk::integer, std::llround(as_double(x)));
+            }
+        }
+        default: break;
+    }
     value a[4];
     std::uint32_t count = std::min<std::uint32_t>(nd.arg_count, 4);
     bool none = false;
@@ -678,18 +708,16 @@ value evaluator::call(const compiled::node& nd) {
         case op::age: {
             std::int64_t at = count > 1 ? a[1].i : as_of_;
             std::int64_t years = detail::age_on(a[0].i, at);
+            if (nd.mode != 1) return value::of(vk::integer, years);
             // leap_birthday: mar_1: born on 29 February, a year older on 1 March in common years.
             auto born = detail::civil_from_days(a[0].i), on = detail::civil_from_days(at);
-            if (nd.mode == 1 && born.month == 2 && born.day == 29 && on.month == 2 && on.day == 28 &&
-                years > 0 && detail::age_on(a[0].i, at - 1) < years)
+            if (born.month == 2 && born.day == 29 && on.month == 2 && on.day == 28 && years > 0 &&
+                detail::age_on(a[0].i, at - 1) < years)
                 --years;
             return value::of(vk::integer, years);
         }
         case op::months_between: return value::of(vk::duration, detail::months_between(a[0].i, a[1].i));
         case op::days_between: return value::of(vk::days, a[1].i - a[0].i);
-        case op::years_of: return value::of(vk::integer, a[0].i / 12);
-        case op::months_of: return value::of(vk::integer, a[0].i);
-        case op::days_of: return value::of(vk::integer, a[0].i);
         case op::make_date:
             if (a[0].i < 1 || a[0].i > 9999 || !detail::valid_date(static_cast<int>(a[0].i), static_cast<int>(a[1].i),
                                                                  static_cast<int>(a[2].i))) {
@@ -700,13 +728,8 @@ value evaluator::call(const compiled::node& nd) {
             }
             return value::of(vk::date, detail::days_from_civil(static_cast<int>(a[0].i), static_cast<int>(a[1].i),
                                                                static_cast<int>(a[2].i)));
-        case op::year_of: return value::of(vk::integer, detail::civil_from_days(a[0].i).year);
-        case op::month_of: return value::of(vk::integer, detail::civil_from_days(a[0].i).month);
-        case op::day_of: return value::of(vk::integer, detail::civil_from_days(a[0].i).day);
         case op::min_of:
         case op::max_of: return min_max(nd.code, a, count);
-        case op::floor_of: return value::of(vk::integer, static_cast<std::int64_t>(std::floor(as_double(a[0]))));
-        case op::round_of: return value::of(vk::integer, std::llround(as_double(a[0])));
         default: return value();
     }
 }

@@ -36,28 +36,34 @@ inline tri truth_of(const value& v) {
 }
 
 // truth_of(comparison(code, a, b)), the common cases inline: two values of
-// one integral kind, two decimals, strings for equality.
+// one integral kind, numbers, strings for equality.
 inline tri compared(compiled::op code, const value& a, const value& b) {
     using compiled::op;
-    int c;
-    const bool numbers = (a.kind == vk::integer || a.kind == vk::decimal) && (b.kind == vk::integer || b.kind == vk::decimal);
-    if (numbers && a.kind != b.kind) {  // an integer and a decimal
+    int c;  // -1, 0, 1
+    if (a.kind == b.kind) {
+        switch (a.kind) {
+            case vk::integer: case vk::money: case vk::date: case vk::duration: case vk::days: case vk::enumeration:
+                c = (a.i > b.i) - (a.i < b.i);
+                break;
+            case vk::decimal: c = (a.d > b.d) - (a.d < b.d); break;
+            case vk::string:
+                if (code != op::eq && code != op::ne) return truth_of(comparison(code, a, b));
+                c = a.str == b.str || *a.str == *b.str ? 0 : 1;
+                break;
+            default: return truth_of(comparison(code, a, b));
+        }
+    } else if ((a.kind == vk::integer || a.kind == vk::decimal) && (b.kind == vk::integer || b.kind == vk::decimal)) {
         double x = a.kind == vk::decimal ? a.d : static_cast<double>(a.i);
         double y = b.kind == vk::decimal ? b.d : static_cast<double>(b.i);
         c = (x > y) - (x < y);
-    } else if (a.kind != b.kind || a.kind < vk::integer || a.kind == vk::record || a.kind == vk::list) {
-        return truth_of(comparison(code, a, b));
-    } else if (a.kind == vk::decimal) {
-        c = (a.d > b.d) - (a.d < b.d);
-    } else if (a.kind == vk::string) {
-        if (code != op::eq && code != op::ne) return truth_of(comparison(code, a, b));
-        c = a.str == b.str || *a.str == *b.str ? 0 : 1;
     } else {
-        c = (a.i > b.i) - (a.i < b.i);
+        return truth_of(comparison(code, a, b));
     }
-    bool r = code == op::eq ? c == 0 : code == op::ne ? c != 0 : code == op::lt ? c < 0
-             : code == op::le ? c <= 0 : code == op::gt ? c > 0 : c >= 0;
-    return r ? tri::yes : tri::no;
+    // By operator (eq, ne, lt, le, gt, ge) and c + 1.
+    static constexpr tri holds[6][3] = {{tri::no, tri::yes, tri::no},  {tri::yes, tri::no, tri::yes},
+                                        {tri::yes, tri::no, tri::no},  {tri::yes, tri::yes, tri::no},
+                                        {tri::no, tri::no, tri::yes},  {tri::no, tri::yes, tri::yes}};
+    return holds[static_cast<int>(code) - static_cast<int>(op::eq)][c + 1];
 }
 
 // Scores: a number as a double; an item's points added to a total; an
@@ -112,6 +118,7 @@ private:
     template <bool Trace> value table(const compiled::node& n);
     template <bool Trace> value quantify(const compiled::node& n);
     template <bool Trace> value filter(const compiled::node& n);
+    tri passes(const compiled::node& filter, const value& item);
     template <bool Trace> value call_define(const compiled::node& n);
     template <bool Trace> value points(const compiled::node& n);
     template <bool Trace> value in_subject(const value& base, std::uint32_t root);

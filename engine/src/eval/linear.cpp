@@ -92,6 +92,16 @@ compiled::program_data fixed_at(const compiled::program_data& program, const std
         c.memo = 0;
         out.constants.push_back(ev.run(n, value()));
     }
+    // A filter of field tests whose text appears once and that feeds a
+    // shared measure is read in the measure's own pass (evaluator::spells):
+    // kept as a list, it would be built for nothing.
+    std::vector<std::uint32_t> uses(program.memos + 1, 0);
+    for (const auto& x : out.nodes) ++uses[x.memo];
+    for (auto& x : out.nodes) {
+        if (x.code < op::total || x.memo == 0 || x.arg_count == 0) continue;
+        compiled::node& source = out.nodes[out.args[x.first_arg]];
+        if (source.code == op::filter && source.flag && uses[source.memo] == 1) source.memo = 0;
+    }
     return out;
 }
 

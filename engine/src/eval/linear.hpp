@@ -141,7 +141,8 @@ inline bool mask_test(const insn& i, const value& v, tri& t) {
 
 // The program as the decider runs it at one as-of date: every node whose
 // value depends only on constants, parameters and the as-of date (`date(year(as_of), 8, 31)`,
-// a define without `for` and without parameters) becomes a constant, computed once here.
+// a define without `for` and without parameters) becomes a constant, computed once here;
+// a filter used by one shared measure only is no longer shared (the measure reads it in its pass).
 compiled::program_data fixed_at(const compiled::program_data& program, const std::vector<value>& params,
                                 std::int64_t as_of);
 
