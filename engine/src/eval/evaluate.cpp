@@ -48,7 +48,7 @@ value comparison(op code, const value& a, const value& b) {
         return value::boolean(code == op::eq ? both : code == op::ne ? !both : false);
     }
     if (a.kind == vk::string && b.kind == vk::string && (code == op::eq || code == op::ne))
-        return value::boolean((a.str == b.str || *a.str == *b.str) == (code == op::eq));  // sizes first
+        return value::boolean((a.str == b.str || same_text(*a.str, *b.str)) == (code == op::eq));
     int c = compare_fast(a, b);
     return value::boolean(code == op::eq ? c == 0 : code == op::ne ? c != 0 : code == op::lt ? c < 0
                           : code == op::le ? c <= 0 : code == op::gt ? c > 0 : c >= 0);
@@ -156,17 +156,31 @@ value evaluator::in_subject(const value& base, std::uint32_t root) {
 template <bool Trace>
 value evaluator::eval(std::uint32_t n) {
     const compiled::node& nd = program_.nodes[n];
-    value result;
-    const void* who = nullptr;  // the subject a shared node's value belongs to
-    if (!Trace && nd.memo) {
-        // A filter or measure met before for this subject (and run): its value.
-        who = owner(subject_);
-        const shared_entry& e = shared_[nd.memo];
-        if (e.epoch == epoch_ && e.subject == who) return e.result;
+    if (Trace) {
+        value result = compute<true>(nd);
+        trace_[n] = result;
+        return result;
     }
+    return nd.memo ? shared(nd) : compute<false>(nd);
+}
+
+// Untraced, a filter or measure met before for this subject (and run): its value.
+value evaluator::shared(const compiled::node& nd) {
+    const void* who = owner(subject_);
+    const shared_entry& e = shared_[nd.memo];
+    if (e.epoch == epoch_ && e.subject == who) return e.result;
+    value result = compute<false>(nd);
+    shared_[nd.memo] = {epoch_, who, result};
+    return result;
+}
+
+// One node's value; the larger cases in functions of their own.
+template <bool Trace>
+value evaluator::compute(const compiled::node& nd) {
+    value result;
     switch (nd.code) {
-        case op::constant: result = program_.constants[nd.a]; break;
-        case op::as_of: result = value::of(vk::date, as_of_); break;
+        case op::constant: return program_.constants[nd.a];
+        case op::as_of: return value::of(vk::date, as_of_);
         case op::param:
             result = params_[nd.a];
             if (Trace) {
@@ -174,12 +188,12 @@ value evaluator::eval(std::uint32_t n) {
                 if (!result.known()) missing_.insert("parameter " + program_.checked->params[nd.a].name);
             }
             break;
-        case op::subject: result = subject_; break;
-        case op::local: result = locals_[frame_ + nd.a]; break;
-        case op::field: result = field<Trace>(operand<Trace>(nd.a), nd.b); break;
-        case op::subject_field: result = field<Trace>(subject_, nd.a); break;
-        case op::local_field: result = field<Trace>(locals_[frame_ + nd.a], nd.b); break;
-        case op::define: result = in_subject<Trace>(operand<Trace>(nd.a), program_.defines[nd.b].root); break;
+        case op::subject: return subject_;
+        case op::local: return locals_[frame_ + nd.a];
+        case op::field: return field<Trace>(operand<Trace>(nd.a), nd.b);
+        case op::subject_field: return field<Trace>(subject_, nd.a);
+        case op::local_field: return field<Trace>(locals_[frame_ + nd.a], nd.b);
+        case op::define: return in_subject<Trace>(operand<Trace>(nd.a), program_.defines[nd.b].root);
         case op::not_: {
             tri t = truth_of(operand<Trace>(nd.a));
             result = from_tri(t == tri::unknown ? t : t == tri::yes ? tri::no : tri::yes);
@@ -212,8 +226,7 @@ value evaluator::eval(std::uint32_t n) {
             break;
         }
         case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge:
-            result = comparison(nd.code, operand<Trace>(nd.a), operand<Trace>(nd.b));
-            break;
+            return comparison(nd.code, operand<Trace>(nd.a), operand<Trace>(nd.b));
         case op::between: {
             value s = operand<Trace>(nd.a), lo = operand<Trace>(nd.b), hi = operand<Trace>(nd.c);
             if (s.kind == vk::none || lo.kind == vk::none || hi.kind == vk::none) {
@@ -261,20 +274,17 @@ value evaluator::eval(std::uint32_t n) {
         }
         case op::any_q: case op::all_q: case op::count_q: case op::sum_q: case op::min_q: case op::max_q:
         case op::first_q: case op::last_q: case op::distinct_q:
-            result = quantify<Trace>(nd);
-            break;
-        case op::filter: result = filter<Trace>(nd); break;
-        case op::call_define: result = call_define<Trace>(nd); break;
-        case op::points: result = points<Trace>(nd); break;
-        case op::with_subject: result = in_subject<Trace>(operand<Trace>(nd.a), nd.b); break;
+            return quantify<Trace>(nd);
+        case op::filter: return filter<Trace>(nd);
+        case op::call_define: return call_define<Trace>(nd);
+        case op::points: return points<Trace>(nd);
+        case op::with_subject: return in_subject<Trace>(operand<Trace>(nd.a), nd.b);
         case op::position:
             result = frame_ + nd.a < positions_.size() ? value::of(vk::integer, positions_[frame_ + nd.a]) : value();
             break;
-        case op::table: result = table<Trace>(nd); break;
-        default: result = call<Trace>(nd); break;
+        case op::table: return table<Trace>(nd);
+        default: return call<Trace>(nd);
     }
-    if (Trace) trace_[n] = result;
-    if (!Trace && nd.memo) shared_[nd.memo] = {epoch_, who, result};
     return result;
 }
 
@@ -476,24 +486,20 @@ value evaluator::call_define(const compiled::node& nd) {
         if (base.kind != vk::record) return base.kind == vk::none ? value::none() : value();
     }
     // The arguments, in the caller's frame, before the callee's frame is written.
-    value small[8];
-    std::vector<value> large;
-    value* args = small;
-    if (nd.arg_count > 8) {
-        large.resize(nd.arg_count);
-        args = large.data();
+    if (nd.arg_count > 2) {
+        std::vector<value> args(nd.arg_count);
+        for (std::uint32_t i = 0; i < nd.arg_count; ++i) args[i] = operand<Trace>(arg(nd, i));
+        return in_frame<Trace>(base, def.root, args.data(), nd.arg_count);
     }
+    value args[2];  // most functions take one or two (unknown: not given)
     for (std::uint32_t i = 0; i < nd.arg_count; ++i) args[i] = operand<Trace>(arg(nd, i));
     // Untraced, a function of the same record and arguments is computed once
     // (traced runs evaluate again, to collect the facts each use reads).
-    const bool memo = !Trace && nd.arg_count <= 2;
     const void* who = owner(base);
-    if (memo)
-        if (const value* hit = recall(nd.b, who, nd.arg_count > 0 ? args[0] : value(), nd.arg_count > 1 ? args[1] : value()))
-            return *hit;
+    if (!Trace)
+        if (const value* hit = recall(nd.b, who, args[0], args[1])) return *hit;
     value result = in_frame<Trace>(base, def.root, args, nd.arg_count);
-    if (memo)
-        memo_.push_back({nd.b, who, nd.arg_count > 0 ? args[0] : value(), nd.arg_count > 1 ? args[1] : value(), result});
+    if (!Trace) memo_.push_back({nd.b, who, args[0], args[1], result});
     return result;
 }
 

@@ -11,6 +11,7 @@
 #include "compile/program.hpp"
 #include "eval/spells.hpp"
 
+#include <cstring>
 #include <deque>
 #include <limits>
 #include <memory>
@@ -35,6 +36,16 @@ inline tri truth_of(const value& v) {
     return tri::unknown;
 }
 
+// Equal texts; short ones (city codes, ids) compared here, not in a call.
+inline bool same_text(const std::string& x, const std::string& y) {
+    const std::size_t n = x.size();
+    if (n != y.size()) return false;
+    if (n > 16) return std::memcmp(x.data(), y.data(), n) == 0;
+    for (std::size_t k = n; k-- > 0;)
+        if (x[k] != y[k]) return false;
+    return true;
+}
+
 // truth_of(comparison(code, a, b)), the common cases inline: two values of
 // one integral kind, numbers, strings for equality.
 inline tri compared(compiled::op code, const value& a, const value& b) {
@@ -48,7 +59,7 @@ inline tri compared(compiled::op code, const value& a, const value& b) {
             case vk::decimal: c = (a.d > b.d) - (a.d < b.d); break;
             case vk::string:
                 if (code != op::eq && code != op::ne) return truth_of(comparison(code, a, b));
-                c = a.str == b.str || *a.str == *b.str ? 0 : 1;
+                c = a.str == b.str || same_text(*a.str, *b.str) ? 0 : 1;
                 break;
             default: return truth_of(comparison(code, a, b));
         }
@@ -112,6 +123,8 @@ private:
     // Trace: keep node values and unknown facts (explanations); the
     // untraced instantiation is the fast path.
     template <bool Trace> value eval(std::uint32_t n);
+    template <bool Trace> value compute(const compiled::node& n);
+    value shared(const compiled::node& n);
     template <bool Trace> value field(const value& base, std::uint32_t slot);
     template <bool Trace> value call(const compiled::node& n);
     template <bool Trace> value spells(const compiled::node& n);

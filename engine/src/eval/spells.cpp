@@ -7,18 +7,15 @@
 namespace entitle::eval {
 
 void merge_in_place(std::vector<span_days>& spells, std::int64_t at) {
-    std::size_t kept = 0;
-    for (auto s : spells) {
-        s.end = std::min(s.end, at + 1);
-        if (s.end > s.from) spells[kept++] = s;
-    }
-    spells.resize(kept);
     auto by_start = [](const span_days& a, const span_days& b) { return a.from < b.from; };
     if (!std::is_sorted(spells.begin(), spells.end(), by_start)) std::sort(spells.begin(), spells.end(), by_start);
+    // One pass: clip at the reference day, drop what is left empty, merge what touches.
     std::size_t w = 0;
-    for (std::size_t i = 0; i < spells.size(); ++i) {
-        if (w > 0 && spells[i].from <= spells[w - 1].end) spells[w - 1].end = std::max(spells[w - 1].end, spells[i].end);
-        else spells[w++] = spells[i];
+    for (auto s : spells) {
+        s.end = std::min(s.end, at + 1);
+        if (s.end <= s.from) continue;
+        if (w > 0 && s.from <= spells[w - 1].end) spells[w - 1].end = std::max(spells[w - 1].end, s.end);
+        else spells[w++] = s;
     }
     spells.resize(w);
 }
