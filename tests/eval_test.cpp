@@ -913,6 +913,42 @@ TEST_CASE("the decider computes what depends only on the as-of date once, with t
     CHECK_THAT(e.services[0].errors[0], Catch::Contains("date(2025, 2, 29) is not a calendar date"));
 }
 
+TEST_CASE("explained evaluation computes a function once and names its facts at every use", "[eval][functions]") {
+    // Two services use the same function and the same shared measure; the
+    // second use is the first's value, and its unknown facts and errors are
+    // still named in the second verdict.
+    auto p = compile_text(
+        "ruleset t\nrecord Stay { from: date  to: optional date  city: string }\n"
+        "entity P { stays: list of Stay  n: int  m: int }\n"
+        "define months_in(c: string) \"在某地居住月数\" for P = total(s in stays where s.city = c)\n"
+        "define ratio \"比例\" for P = n / m\n"
+        "service a \"甲\" for P\n  requires months_in(\"sh\") >= 12 months\n  requires ratio > 1\n"
+        "service b \"乙\" for P\n  requires months_in(\"sh\") >= 24 months or ratio > 2\n"
+        "service c \"丙\" for P\n  requires total(s in stays where s.city = \"sh\") >= 6 months\n");
+    auto prof = load(*p, "entity: P\nfacts:\n  n: 3\n  m: 0\n  stays:\n"
+                         "    - {from: 2020-01-01, to: 2022-12-31, city: sh}\n    - {from: 2023-01-01}\n");
+    INFO(render_text(prof.diags));
+    REQUIRE(prof.value);
+    auto e = p->evaluate(*prof.value, {{2025, 1, 1}, {}});
+    REQUIRE(e.services.size() == 3);
+    for (const auto& s : e.services) {
+        INFO(s.id);
+        CHECK(s.outcome == verdict::undetermined);
+        CHECK(s.missing == std::vector<std::string>{"stays[2].city"});
+    }
+    // The error is located where the value was first computed (service a's use of `ratio`).
+    CHECK(e.services[0].errors == std::vector<std::string>{"t.rules:8:12: division by zero in 'ratio'"});
+    CHECK(e.services[1].errors == e.services[0].errors);
+    CHECK(e.services[2].errors.empty());
+    // Once the fact is known, every use sees the same value.
+    auto known = load(*p, "entity: P\nfacts:\n  n: 3\n  m: 1\n  stays:\n"
+                          "    - {from: 2020-01-01, to: 2022-12-31, city: sh}\n    - {from: 2023-01-01, city: bj}\n");
+    auto k = p->evaluate(*known.value, {{2025, 1, 1}, {}});
+    CHECK(k.services[0].outcome == verdict::eligible);
+    CHECK(k.services[1].outcome == verdict::eligible);
+    CHECK(k.services[2].outcome == verdict::eligible);
+}
+
 TEST_CASE("a service may require a score's points; a none item gives no points", "[eval][scores]") {
     auto p = compile_text(
         "ruleset t\nentity P { n: int  s: spells }\n"

@@ -415,6 +415,8 @@ struct visitor {
                 base = expr(info.decl->value, inner);
                 out_.nodes[base].where = where;
                 out_.nodes[base].source = c.source;
+                // It reads only the subject: one value per subject wherever it is used.
+                if (out_.nodes[base].memo == 0) share(base, "define " + std::to_string(d), c);
             } else {
                 base = emit(op::define, where, c, base, static_cast<std::uint32_t>(d));
             }
@@ -643,15 +645,16 @@ struct visitor {
     }
     void end_shared(std::uint32_t n, std::uint32_t outer, const ctx& c) {
         bool free = lowest_local_read_ >= c.locals.size();  // only its own variables
-        node& nd = out_.nodes[n];
-        if (free) {
-            std::string key = std::to_string(c.ruleset) + "/" + std::to_string(c.subject) + "/";
-            key += out_.sources[nd.source]->slice(nd.where);
-            auto [it, fresh] = shared_ids_.emplace(key, static_cast<std::uint32_t>(shared_ids_.size() + 1));
-            nd.memo = it->second;
-            out_.memos = std::max(out_.memos, nd.memo);
-        }
+        const node& nd = out_.nodes[n];
+        if (free) share(n, std::string(out_.sources[nd.source]->slice(nd.where)), c);
         lowest_local_read_ = std::min(lowest_local_read_, outer);
+    }
+    // Node n gets the shared id of `what` (its text, or a define) in this ruleset and subject.
+    void share(std::uint32_t n, const std::string& what, const ctx& c) {
+        std::string key = std::to_string(c.ruleset) + "/" + std::to_string(c.subject) + "/" + what;
+        auto [it, fresh] = shared_ids_.emplace(key, static_cast<std::uint32_t>(shared_ids_.size() + 1));
+        out_.nodes[n].memo = it->second;
+        out_.memos = std::max(out_.memos, it->second);
     }
 
     std::uint32_t compile_table(int t) {

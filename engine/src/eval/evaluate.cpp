@@ -109,7 +109,8 @@ evaluator::evaluator(const compiled::program_data& program, const std::vector<va
 
 value evaluator::run(std::uint32_t node, const value& subject) {
     subject_ = subject;
-    scratch_used_ = 0;
+    // Traced, the lists built (filters, distinct values) live as long as the evaluator: its memo holds them.
+    if (!tracing_) scratch_used_ = 0;
     memo_.clear();
     views_used_ = 0;
     ++epoch_;
@@ -157,7 +158,10 @@ template <bool Trace>
 value evaluator::eval(std::uint32_t n) {
     const compiled::node& nd = program_.nodes[n];
     if (Trace) {
-        value result = compute<true>(nd);
+        // A shared filter or measure: computed once per subject, its facts replayed after.
+        value result = nd.memo ? traced_once(shared_key(nd.memo), owner(subject_), value(), value(),
+                                             [&] { return compute<true>(nd); })
+                               : compute<true>(nd);
         trace_[n] = result;
         return result;
     }
@@ -477,6 +481,33 @@ const value* evaluator::recall(std::uint32_t key, const void* subject, const val
     return nullptr;
 }
 
+// Traced: the value of `compute` for this key, subject and arguments, once
+// per evaluator; the unknown facts, errors and parameters it read are
+// replayed into the current sets at every later use, so explanations name
+// them wherever the value is used.
+template <typename Compute>
+value evaluator::traced_once(std::uint32_t key, const void* subject, const value& a0, const value& a1, Compute compute) {
+    for (const auto& m : traced_memo_)
+        if (m.key == key && m.subject == subject && same(m.a0, a0) && same(m.a1, a1)) {
+            missing_.insert(m.missing.begin(), m.missing.end());
+            errors_.insert(m.errors.begin(), m.errors.end());
+            params_read_.insert(m.params.begin(), m.params.end());
+            return m.result;
+        }
+    // Collect what this computation reads on its own, then add it to what the caller has read.
+    std::set<std::string> missing, errors;
+    std::set<std::uint32_t> params;
+    missing.swap(missing_);
+    errors.swap(errors_);
+    params.swap(params_read_);
+    value result = compute();
+    traced_memo_.push_back({key, subject, a0, a1, result, missing_, errors_, params_read_});
+    missing_.insert(missing.begin(), missing.end());
+    errors_.insert(errors.begin(), errors.end());
+    params_read_.insert(params.begin(), params.end());
+    return result;
+}
+
 template <bool Trace>
 value evaluator::call_define(const compiled::node& nd) {
     const compiled::define_def& def = program_.defines[nd.b];
@@ -493,11 +524,12 @@ value evaluator::call_define(const compiled::node& nd) {
     }
     value args[2];  // most functions take one or two (unknown: not given)
     for (std::uint32_t i = 0; i < nd.arg_count; ++i) args[i] = operand<Trace>(arg(nd, i));
-    // Untraced, a function of the same record and arguments is computed once
-    // (traced runs evaluate again, to collect the facts each use reads).
+    // A function of the same record and arguments is computed once (traced:
+    // the facts it read are replayed at every use).
     const void* who = owner(base);
-    if (!Trace)
-        if (const value* hit = recall(nd.b, who, args[0], args[1])) return *hit;
+    if (Trace)
+        return traced_once(nd.b, who, args[0], args[1], [&] { return in_frame<true>(base, def.root, args, nd.arg_count); });
+    if (const value* hit = recall(nd.b, who, args[0], args[1])) return *hit;
     value result = in_frame<Trace>(base, def.root, args, nd.arg_count);
     if (!Trace) memo_.push_back({nd.b, who, args[0], args[1], result});
     return result;
@@ -505,11 +537,19 @@ value evaluator::call_define(const compiled::node& nd) {
 
 template <bool Trace>
 value evaluator::points(const compiled::node& nd) {
-    // Untraced, a score's total is computed once per subject (nd.c: the score).
+    // A score's total is computed once per subject (nd.c: the score).
     const void* who = owner(subject_);
     const std::uint32_t key = score_key(nd.c);
-    if (!Trace)
-        if (const value* hit = recall(key, who, value(), value())) return *hit;
+    if (Trace) return traced_once(key, who, value(), value(), [&] { return total_points<true>(nd); });
+    if (const value* hit = recall(key, who, value(), value())) return *hit;
+    value result = total_points<false>(nd);
+    memo_.push_back({key, who, value(), value(), result});
+    return result;
+}
+
+// The sum of a score's capped items (points_of).
+template <bool Trace>
+value evaluator::total_points(const compiled::node& nd) {
     value total = value::of(vk::integer, 0);
     bool unknown = false;
     for (std::uint32_t i = 0; i + 1 < nd.arg_count; i += 2) {
@@ -519,9 +559,7 @@ value evaluator::points(const compiled::node& nd) {
         if (!v.known()) unknown = true;
         else if (v.kind != vk::none) add_points(total, v);  // an item that is none gives no points
     }
-    value result = unknown ? value() : total;
-    if (!Trace) memo_.push_back({key, who, value(), value(), result});
-    return result;
+    return unknown ? value() : total;
 }
 
 template <bool Trace>

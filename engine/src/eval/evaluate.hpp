@@ -134,6 +134,9 @@ private:
     tri passes(const compiled::node& filter, const value& item);
     template <bool Trace> value call_define(const compiled::node& n);
     template <bool Trace> value points(const compiled::node& n);
+    template <bool Trace> value total_points(const compiled::node& n);
+    template <typename Compute>
+    value traced_once(std::uint32_t key, const void* subject, const value& a0, const value& a1, Compute compute);
     template <bool Trace> value in_subject(const value& base, std::uint32_t root);
     template <bool Trace>
     value in_frame(const value& subject, std::uint32_t root, const value* args, std::uint32_t count);
@@ -192,6 +195,7 @@ private:
     std::vector<memo_entry> memo_;
     // The memo's keys: a function by its define index, a score's total by its index in the checked program.
     static std::uint32_t score_key(std::uint32_t score) { return 0x80000000u | score; }
+    static std::uint32_t shared_key(std::uint32_t memo) { return 0x40000000u | memo; }  // traced only
     static const void* owner(const value& subject) {
         return subject.kind == vk::record ? static_cast<const void*>(subject.rec) : nullptr;
     }
@@ -203,6 +207,17 @@ private:
         value result;
     };
     std::vector<shared_entry> shared_;
+    // Traced: functions, score totals and shared nodes computed for this
+    // evaluator's profile (it explains one profile), with the facts each read.
+    struct traced_entry {
+        std::uint32_t key;
+        const void* subject;
+        value a0, a1;
+        value result;
+        std::set<std::string> missing, errors;
+        std::set<std::uint32_t> params;
+    };
+    std::vector<traced_entry> traced_memo_;
     std::uint64_t epoch_ = 1;
     const value* recall(std::uint32_t key, const void* subject, const value& a0, const value& a1) const;
     // spells(): its buffers, kept between calls
