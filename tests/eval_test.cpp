@@ -949,6 +949,75 @@ TEST_CASE("explained evaluation computes a function once and names its facts at 
     CHECK(k.services[2].outcome == verdict::eligible);
 }
 
+TEST_CASE("a decider's rows carry the defines and score items asked for as columns", "[eval][fastpath][columns]") {
+    auto p = compile_text(
+        "ruleset t\nenum Kind { a \"甲\", b \"乙\" }\n"
+        "record Stay { from: date  to: optional date  city: string }\n"
+        "entity P { born: date  kind: Kind  stays: list of Stay  rent: money  name: string  since: optional date }\n"
+        "define sh_months \"在沪月数\" for P = total(s in stays where s.city = \"sh\")\n"
+        "define sh_days \"在沪天数\" for P = total(s in stays where s.city = \"sh\", counting: days)\n"
+        "define adult \"成年\" for P = age(born) >= 18\n"
+        "define first_day \"首次居住日\" for P = min s in stays: s.from\n"
+        "define rent_half \"半租\" for P = rent * 0.5\n"
+        "define sh_stays \"在沪记录\" for P = s in stays where s.city = \"sh\"\n"
+        "define settled \"落户日期\" for P = since\n"
+        "define kind_of \"类别\" for P = kind\n"
+        "define who \"姓名\" for P = name\n"
+        "score pts \"积分\" for P\n  item months \"月数\" = months(sh_months) cap 10\n  item extra \"加分\" = 0.5\n  threshold 5\n"
+        "service s \"s\" for P\n  requires sh_months >= 6 months\n");
+    auto set = p->load_json_lines(std::make_shared<source_file>("p.jsonl",
+        "{\"born\": \"2000-05-01\", \"kind\": \"b\", \"rent\": 1000.5, \"name\": \"李\", \"since\": null, \"stays\": "
+        "[{\"from\": \"2020-01-01\", \"to\": \"2020-12-31\", \"city\": \"sh\"}, {\"from\": \"2019-03-01\", \"to\": \"2019-04-30\", \"city\": \"bj\"}]}\n"
+        "{\"kind\": \"a\", \"stays\": [{\"from\": \"2024-01-01\"}]}\n"), {"P"});
+    INFO(render_text(set.diags));
+    REQUIRE(set.value);
+    std::vector<std::string> columns{"sh_months", "sh_days", "adult", "first_day", "rent_half", "settled", "pts.months", "pts.extra"};
+    auto made = p->make_decider({2025, 1, 1}, "P", columns);
+    INFO(render_text(made.diags));
+    REQUIRE(made.value);
+    CHECK(made.value->columns() == columns);
+    std::vector<decision> out(2 * 2);
+    std::vector<cell> cells(2 * columns.size());
+    made.value->decide(*set.value, 0, 2, out.data(), cells.data());
+    const cell* row = cells.data();
+    CHECK((row[0].type == cell::kind::months && row[0].number == 12));
+    CHECK((row[1].type == cell::kind::days && row[1].number == 366));
+    CHECK((row[2].type == cell::kind::boolean && row[2].number == 1));
+    CHECK((row[3].type == cell::kind::date && row[3].date.year == 2019 && row[3].date.month == 3 && row[3].date.day == 1));
+    CHECK((row[4].type == cell::kind::money && row[4].number == 500.25));
+    CHECK(row[5].type == cell::kind::none);
+    CHECK((row[6].type == cell::kind::number && row[6].number == 10));  // after the cap
+    CHECK((row[7].type == cell::kind::number && row[7].number == 0.5));
+    CHECK(out[0].outcome == verdict::eligible);  // the score (10.5 >= 5)
+    CHECK(out[1].outcome == verdict::eligible);
+    const cell* second = cells.data() + columns.size();
+    CHECK(second[0].type == cell::kind::unknown);  // the stay's city is not given
+    CHECK(second[2].type == cell::kind::unknown);  // no birth date
+    CHECK((second[3].type == cell::kind::date && second[3].date.year == 2024));
+    CHECK(second[6].type == cell::kind::unknown);
+    CHECK(out[3].outcome == verdict::undetermined);
+    // The same verdicts as a decider without columns.
+    auto plain = p->make_decider({2025, 1, 1}, "P");
+    std::vector<decision> again(4);
+    plain->decide(*set.value, 0, 2, again.data());
+    for (std::size_t k = 0; k < 4; ++k) CHECK(again[k].outcome == out[k].outcome);
+    // Enums (by value name) and texts as text.
+    auto text = p->make_decider({2025, 1, 1}, "P", {"kind_of", "who"});
+    REQUIRE(text.value);
+    std::vector<cell> named(2);
+    text.value->decide(*set.value, 0, 1, out.data(), named.data());
+    CHECK((named[0].type == cell::kind::text && named[0].text == "b"));
+    CHECK((named[1].type == cell::kind::text && named[1].text == "李"));
+    // Columns that cannot be had: located by name, with the closest.
+    auto bad = p->make_decider({2025, 1, 1}, "P", {"sh_month", "pts.month", "sh_stays", "nothing"});
+    CHECK_FALSE(bad.value);
+    const std::string shown = render_text(bad.diags);
+    CHECK_THAT(shown, Catch::Contains("E909") && Catch::Contains("column sh_month: no define") &&
+                          Catch::Contains("did you mean 'sh_months'?") && Catch::Contains("did you mean 'pts.months'?") &&
+                          Catch::Contains("column sh_stays: the define is a list") && Catch::Contains("column nothing"));
+    CHECK_FALSE(p->make_decider({2025, 1, 1}, "Q", {}).value);
+}
+
 TEST_CASE("a service may require a score's points; a none item gives no points", "[eval][scores]") {
     auto p = compile_text(
         "ruleset t\nentity P { n: int  s: spells }\n"

@@ -15,3 +15,4 @@ cmake --build "$work/build" >/dev/null
 out=$("$work/build/consumer")
 echo "$out"
 grep -q "consumer ok: 1 service" <<<"$out"
+grep -q "batch ok: 1 42" <<<"$out"

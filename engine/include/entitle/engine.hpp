@@ -14,6 +14,7 @@
 #include <entitle/ruleset.hpp>
 #include <entitle/source.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -156,18 +157,42 @@ struct decision {
     double points = 0;          // scores: the total (NaN when unknown)
 };
 
-// Evaluates many profiles of one entity at one date, verdicts only. Not
-// thread-safe: make one per thread (the program itself is shared).
+// A value a batch row carries beside its verdicts (make_decider's
+// `columns`): a define of the entity or a score item, typed.
+struct cell {
+    enum class kind : std::uint8_t { unknown, none, boolean, number, money, date, months, days, text };
+    kind type = kind::unknown;  // unknown: a fact it needs is missing; none: known to be absent
+    double number = 0;          // boolean (0 or 1), number, money (yuan), months, days
+    civil_date date{};          // date
+    std::string text;           // text, or an enum value's name
+};
+
+// Evaluates many profiles of one entity at one date, verdicts only (and the
+// values of the columns asked for). Not thread-safe: make one per thread
+// (the program itself is shared).
 class decider {
 public:
     virtual ~decider() = default;
     // The ids of the services and scores decided, in the order of `decide`'s output.
     virtual const std::vector<std::string>& services() const = 0;
+    // The columns asked for, in the order of `decide`'s cells.
+    virtual const std::vector<std::string>& columns() const = 0;
     // Profiles [first, first + count) of the set: `out` holds count rows of
-    // services().size() decisions, profile by profile.
-    virtual void decide(const profile_set& set, std::size_t first, std::size_t count, decision* out) = 0;
-    void decide(const profile_set& set, std::size_t index, decision* out) { decide(set, index, 1, out); }
-    virtual void decide(const profile& p, decision* out) = 0;
+    // services().size() decisions, profile by profile; `cells` (when not
+    // null) count rows of columns().size() values.
+    virtual void decide(const profile_set& set, std::size_t first, std::size_t count, decision* out, cell* cells) = 0;
+    virtual void decide(const profile& p, decision* out, cell* cells) = 0;
+    void decide(const profile_set& set, std::size_t first, std::size_t count, decision* out) {
+        decide(set, first, count, out, nullptr);
+    }
+    void decide(const profile_set& set, std::size_t index, decision* out) { decide(set, index, 1, out, nullptr); }
+    void decide(const profile& p, decision* out) { decide(p, out, nullptr); }
+};
+
+// A decider, or why the columns asked for cannot be had (E909).
+struct decider_result {
+    std::unique_ptr<entitle::decider> value;  // null when diags has errors
+    diagnostics diags;
 };
 
 // What `program::generate` makes: `count` profiles of `entity`, the same
@@ -223,6 +248,11 @@ public:
     virtual evaluation evaluate(const profile& p, const eval_options& options) const = 0;
     // The fast path for batches: verdicts of every service of `entity`.
     virtual std::unique_ptr<decider> make_decider(const civil_date& as_of, const std::string& entity) const = 0;
+    // The same, each row also carrying `columns`: defines of the entity
+    // without parameters (`sh_months`) and score items (`points.base`, its
+    // points after the cap).
+    virtual decider_result make_decider(const civil_date& as_of, const std::string& entity,
+                                        const std::vector<std::string>& columns) const = 0;
     // The thresholds of a service's conditions whose fact can be set
     // directly (a field, a birth date, a spell history), with parameters at
     // `as_of`. Empty when the service has none (or does not exist).

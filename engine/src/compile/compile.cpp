@@ -37,6 +37,12 @@ public:
             service_index[static_cast<int>(i)] = out_.services.size();
             compile_service(s, static_cast<std::uint32_t>(i));
         }
+        // Every define of a record without parameters, used or not: batch columns may ask for it.
+        for (std::size_t d = 0; d < prog_.defines.size(); ++d) {
+            const auto& info = prog_.defines[d];
+            if (info.record >= 0 && !info.function && std::find(chain.begin(), chain.end(), info.at.ruleset) != chain.end())
+                compile_define(static_cast<int>(d));
+        }
         std::map<int, std::size_t> exception_index;
         for (std::size_t i = 0; i < prog_.exceptions.size(); ++i) {
             const auto& x = prog_.exceptions[i];

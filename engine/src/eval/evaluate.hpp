@@ -103,6 +103,9 @@ public:
     // untraced: the verdicts and score totals it stores go to `out`; returns
     // the last truth.
     tri execute(const linear_code& code, std::uint32_t entry, const value& subject, decision* out);
+    // After execute: another node's value for the same subject, in the same
+    // run (the functions and measures it computed are reused).
+    value more(std::uint32_t node) { return eval<false>(node); }
     tri general_test(const insn& x);
     tri field_test(const linear_code& code, const insn& x, const value* const* bases);
     void bind(const linear_code& code, std::uint32_t var, const value& item);

@@ -105,6 +105,8 @@ public:
     }
 
     std::unique_ptr<decider> make_decider(const civil_date& as_of, const std::string& entity) const override;
+    decider_result make_decider(const civil_date& as_of, const std::string& entity,
+                                const std::vector<std::string>& columns) const override;
 
     std::vector<threshold> thresholds(const std::string& service, const civil_date& as_of) const override {
         std::vector<threshold> out;
@@ -619,10 +621,20 @@ private:
 // Verdicts only: no tracing, no explanations, no strings. The conditions
 // of every service, score items and exceptions run as linear code
 // (linear.hpp) built for the as-of date.
+// A batch column: a node's value (a define's root, a score item's value
+// and its cap).
+struct column_def {
+    std::string name;
+    std::uint32_t node = 0;
+    std::int64_t cap = -1;
+};
+
 class fast_decider final : public decider {
 public:
-    fast_decider(const compiled_program& program, std::int64_t as_of, int entity)
-        : params_(parameters_at(program, as_of)), data_(eval::fixed_at(program.data(), params_, as_of)) {
+    fast_decider(const compiled_program& program, std::int64_t as_of, int entity, std::vector<column_def> columns = {})
+        : params_(parameters_at(program, as_of)), data_(eval::fixed_at(program.data(), params_, as_of)),
+          columns_(std::move(columns)) {
+        for (const auto& c : columns_) column_names_.push_back(c.name);
         ev_ = std::make_unique<eval::evaluator>(data_, params_, as_of, false);
         for (std::size_t i = 0; i < data_.services.size(); ++i)
             if (data_.services[i].record == entity) {
@@ -659,19 +671,28 @@ public:
     }
 
     const std::vector<std::string>& services() const override { return ids_; }
+    const std::vector<std::string>& columns() const override { return column_names_; }
 
-    void decide(const profile_set& set, std::size_t first, std::size_t count, decision* out) override {
+    void decide(const profile_set& set, std::size_t first, std::size_t count, decision* out, cell* cells) override {
         const value* roots = set.roots.data() + first;
         for (std::size_t i = 0; i < count; ++i, out += services_.size()) {
-            // The records a few profiles ahead, then their fields: loads that would wait otherwise.
             decide_root(roots[i], out);
+            if (cells) {
+                fill(cells);
+                cells += columns_.size();
+            }
         }
     }
-    void decide(const profile& p, decision* out) override { decide_root(p.store.root, out); }
+    void decide(const profile& p, decision* out, cell* cells) override {
+        decide_root(p.store.root, out);
+        if (cells) fill(cells);
+    }
 
 private:
     std::vector<value> params_;      // in force at the as-of date
     compiled::program_data data_;    // fixed at the as-of date (eval::fixed_at)
+    std::vector<column_def> columns_;
+    std::vector<std::string> column_names_;
     std::unique_ptr<eval::evaluator> ev_;
     std::vector<std::size_t> services_;
     std::vector<std::string> ids_;
@@ -696,6 +717,43 @@ private:
         for (std::size_t k : with_exceptions_) exceptions(data_.services[services_[k]], root, out[k]);
     }
 
+    // The columns of the profile just decided (its functions and measures already computed).
+    void fill(cell* cells) {
+        for (std::size_t j = 0; j < columns_.size(); ++j) {
+            value v = ev_->more(columns_[j].node);
+            if (columns_[j].cap >= 0 && v.known() && v.kind != vk::none)
+                v = eval::capped(v, ev_->more(static_cast<std::uint32_t>(columns_[j].cap)));
+            cells[j] = cell_of(v);
+        }
+    }
+
+    cell cell_of(const value& v) const {
+        cell c;
+        switch (v.kind) {
+            case vk::unknown: break;
+            case vk::none: c.type = cell::kind::none; break;
+            case vk::boolean: c.type = cell::kind::boolean; c.number = v.b ? 1 : 0; break;
+            case vk::integer: c.type = cell::kind::number; c.number = static_cast<double>(v.i); break;
+            case vk::decimal: c.type = cell::kind::number; c.number = v.d; break;
+            case vk::money: c.type = cell::kind::money; c.number = static_cast<double>(v.i) / 100; break;
+            case vk::duration: c.type = cell::kind::months; c.number = static_cast<double>(v.i); break;
+            case vk::days: c.type = cell::kind::days; c.number = static_cast<double>(v.i); break;
+            case vk::date: {
+                auto d = detail::civil_from_days(v.i);
+                c.type = cell::kind::date;
+                c.date = {d.year, d.month, d.day};
+                break;
+            }
+            case vk::enumeration:
+                c.type = cell::kind::text;
+                c.text = data_.checked->enums[static_cast<std::size_t>(v.type)].values.at(static_cast<std::size_t>(v.i));
+                break;
+            case vk::string: c.type = cell::kind::text; c.text = *v.str; break;
+            default: break;  // records and lists are refused as columns
+        }
+        return c;
+    }
+
     void exceptions(const compiled::service_def& s, const value& root, decision& d) {
         applies_.clear();
         for (auto index : s.exceptions)
@@ -716,6 +774,67 @@ std::unique_ptr<decider> compiled_program::make_decider(const civil_date& as_of,
     int record = record_of(entity);
     if (record < 0) return nullptr;
     return std::make_unique<fast_decider>(*this, detail::days_from_civil(as_of.year, as_of.month, as_of.day), record);
+}
+
+decider_result compiled_program::make_decider(const civil_date& as_of, const std::string& entity,
+                                              const std::vector<std::string>& columns) const {
+    decider_result out;
+    int record = record_of(entity);
+    if (record < 0) {
+        out.diags.error("E909", "no entity " + entity + " in ruleset " + ruleset_);
+        return out;
+    }
+    const sema::program_data& schema = *data_.checked;
+    std::vector<column_def> defs;
+    for (const auto& name : columns) {
+        column_def c{name};
+        auto dot = name.find('.');
+        bool found = false;
+        std::vector<std::string> candidates;
+        if (dot != std::string::npos) {  // score.item
+            for (const auto& s : data_.services) {
+                if (!s.is_score || s.record != record) continue;
+                for (const auto& item : s.items) {
+                    candidates.push_back(s.id + "." + item.id);
+                    if (s.id == name.substr(0, dot) && item.id == name.substr(dot + 1)) {
+                        c.node = item.value;
+                        c.cap = item.cap;
+                        found = true;
+                    }
+                }
+            }
+        } else {
+            for (int r = data_.ruleset; r >= 0 && !found; r = schema.rulesets[r].parent) {
+                for (const auto& [key, d] : schema.rulesets[r].names.defines) {
+                    const auto& info = schema.defines[static_cast<std::size_t>(d)];
+                    if (key.first != record || info.function) continue;
+                    candidates.push_back(key.second);
+                    if (key.second != name) continue;
+                    if (info.t.list || info.t.k == sema::kind::record) {
+                        out.diags.error("E909", "column " + name + ": the define is " +
+                                                    (info.t.list ? "a list" : "a record") +
+                                                    "; a column takes one value (a number, date, duration, text or yes/no)");
+                        found = true;
+                        c.node = compiled::no_node;
+                        break;
+                    }
+                    c.node = data_.defines[static_cast<std::size_t>(d)].root;
+                    found = true;
+                }
+            }
+        }
+        if (!found) {
+            std::string best = sema::closest(name, candidates);
+            out.diags.error("E909", "column " + name + ": no define of " + entity + " without parameters and no score item (score.item) of that name" +
+                                        (best.empty() ? "" : "; did you mean '" + best + "'?"));
+        } else if (c.node != compiled::no_node) {
+            defs.push_back(c);
+        }
+    }
+    if (out.diags.has_errors()) return out;
+    out.value = std::make_unique<fast_decider>(*this, detail::days_from_civil(as_of.year, as_of.month, as_of.day),
+                                                 record, std::move(defs));
+    return out;
 }
 
 // check_options::parameters: each replaces the evaluated ruleset's own values
