@@ -48,7 +48,6 @@ struct env {
     std::vector<local> locals;
     const char* context = nullptr;  // "a parameter default", "a table value": no fields
     bool service_body = false;      // in a service or score, where points(score) may stand
-    int score = -1;                 // the score whose items these are (for cycles through points)
 };
 
 class checker {
@@ -61,7 +60,7 @@ public:
         std::vector<int> order = topological_order();
         for (int r : order) declare(r);
         for (int r : order) check_bodies(r);
-        check_score_cycles();
+        check_cycles();
         for (int r : order) check_entitlements(r);
         warn_unused();
     }
@@ -71,13 +70,31 @@ private:
     const check_options& options_;
     diagnostics& diags_;
     std::vector<std::string> define_stack_;
-    // Scores whose items read another score's points: (reader, read, where).
-    struct score_ref {
-        int from, to;
+    // What each definition uses: defines, tables, parameter defaults and
+    // scores (through points_of). One cycle check over all of them (E210);
+    // owners_ holds the definitions being checked, innermost last.
+    enum class dep_kind { define, table, param, score };
+    struct dep_node {
+        dep_kind kind;
+        int index;
+        bool operator<(const dep_node& o) const { return std::tie(kind, index) < std::tie(o.kind, o.index); }
+        bool operator==(const dep_node& o) const { return kind == o.kind && index == o.index; }
+    };
+    struct dep_edge {
+        dep_node from, to;
         src_ptr source;
         span where;
     };
-    std::vector<score_ref> score_refs_;
+    std::vector<dep_node> owners_;
+    std::vector<dep_edge> deps_;
+    void depends_on(dep_node to, const src_ptr& source, span where) {
+        if (!owners_.empty()) deps_.push_back({owners_.back(), to, source, where});
+    }
+    struct owning {  // a definition on owners_ while it is checked
+        std::vector<dep_node>& owners;
+        owning(std::vector<dep_node>& o, dep_node n) : owners(o) { owners.push_back(n); }
+        ~owning() { owners.pop_back(); }
+    };
     std::deque<ast::path> synthetic_;  // the record paths of `a.b.f(x)` calls, checked as paths
     std::unique_ptr<text_normalizer> normalizer_;
 
@@ -618,6 +635,7 @@ private:
 
     void check_param(param_info& p) {
         if (!p.decl->default_value) return;
+        owning value(owners_, {dep_kind::param, static_cast<int>(&p - prog_.params.data())});
         env e{p.at.ruleset, -1, p.at.source, {}, "a parameter value"};
         type t = expr(*p.decl->default_value, e, &p.t);
         expect_type(t, p.t, *p.decl->default_value, e, "the default of parameter " + quote(p.name));
@@ -628,6 +646,7 @@ private:
         if (d.progress != define_info::state::unchecked) return;
         d.progress = define_info::state::checking;
         define_stack_.push_back(d.name);
+        owning body(owners_, {dep_kind::define, index});
         env e{d.at.ruleset, d.record, d.at.source, {}, nullptr};
         for (auto& [name, t] : d.params) e.locals.push_back({name, t, false});
         type t = expr(d.decl->value, e);
@@ -661,11 +680,10 @@ private:
                 if (!items.insert(item->name.name).second)
                     diags_.error("E205", "item " + quote(item->name.name) + " appears twice in score " + quote(s.name),
                                  s.at.source, item->name.where());
-                e.score = self;
+                owning items_of(owners_, {dep_kind::score, self});
                 type t = expr(item->value, e);
                 expect_numeric(t, item->value, e, "score item " + quote(item->name.name));
                 if (item->cap) expect_numeric(expr(*item->cap, e), *item->cap, e, "the cap of item " + quote(item->name.name));
-                e.score = -1;
             }
             if (auto* th = boost::get<ast::threshold>(&member)) {
                 if (!s.is_score) {
@@ -685,25 +703,62 @@ private:
                 .notes.push_back("add a line such as: threshold param points.standard");
     }
 
-    // A score whose items read its own points, directly or through others.
-    void check_score_cycles() {
-        std::vector<int> state(prog_.services.size(), 0);  // 0 new, 1 on the path, 2 done
-        std::function<void(int)> visit = [&](int s) {
-            state[s] = 1;
-            for (auto& ref : score_refs_) {
-                if (ref.from != s) continue;
-                if (state[ref.to] == 1)
-                    diags_.error("E210", "score " + quote(prog_.services[ref.to].name) +
-                                             " depends on its own points through points_of(" +
-                                             prog_.services[ref.to].name + ")", ref.source, ref.where)
-                        .notes.push_back("a score's items may read other scores' points, never in a cycle");
-                else if (state[ref.to] == 0)
-                    visit(ref.to);
+    std::string dep_name(const dep_node& n) const {
+        switch (n.kind) {
+            case dep_kind::define: return prog_.defines[n.index].name;
+            case dep_kind::table: return "table " + prog_.tables[n.index].name;
+            case dep_kind::param: return "parameter " + prog_.params[n.index].name;
+            default: return "score " + prog_.services[n.index].name;
+        }
+    }
+
+    // A definition that uses itself, directly or through others: defines
+    // (reported as they are checked), tables, parameter defaults, scores.
+    void check_cycles() {
+        std::map<dep_node, int> state;  // absent: new, 1 on the path, 2 done
+        std::vector<const dep_edge*> path;
+        std::function<void(const dep_node&)> visit = [&](const dep_node& n) {
+            state[n] = 1;
+            for (const auto& edge : deps_) {
+                if (!(edge.from == n)) continue;
+                int& next = state[edge.to];
+                if (next == 0) {
+                    path.push_back(&edge);
+                    visit(edge.to);
+                    path.pop_back();
+                } else if (next == 1) {
+                    report_cycle(path, edge);
+                }
             }
-            state[s] = 2;
+            state[n] = 2;
         };
-        for (std::size_t i = 0; i < prog_.services.size(); ++i)
-            if (state[i] == 0) visit(static_cast<int>(i));
+        for (const auto& edge : deps_)
+            if (state[edge.from] == 0) visit(edge.from);
+    }
+
+    // The cycle that `closing` ends: the edges of `path` from its target on.
+    void report_cycle(const std::vector<const dep_edge*>& path, const dep_edge& closing) {
+        std::vector<const dep_edge*> cycle;
+        auto from = std::find_if(path.begin(), path.end(), [&](const dep_edge* e) { return e->from == closing.to; });
+        cycle.assign(from, path.end());
+        cycle.push_back(&closing);
+        bool defines_only = std::all_of(cycle.begin(), cycle.end(), [](const dep_edge* e) {
+            return e->from.kind == dep_kind::define && e->to.kind == dep_kind::define;
+        });
+        if (defines_only) return;  // reported when the define was checked
+        const dep_node& first = closing.to;
+        if (cycle.size() == 1 && first.kind == dep_kind::score) {
+            const std::string& name = prog_.services[first.index].name;
+            diags_.error("E210", "score " + quote(name) + " depends on its own points through points_of(" + name + ")",
+                         closing.source, closing.where)
+                .notes.push_back("a score's items may read other scores' points, never in a cycle");
+            return;
+        }
+        std::string chain = dep_name(first);
+        for (const dep_edge* e : cycle) chain += " -> " + dep_name(e->to);
+        auto& d = diags_.error("E210", dep_name(first) + " depends on itself: " + chain, closing.source, closing.where);
+        d.notes.push_back("defines, functions, tables, parameter defaults and scores may not use themselves; "
+                          "the language has no loops but quantifiers");
     }
 
     // A labelled condition: must be bool; constant ones get a warning.

@@ -37,6 +37,7 @@ struct expr_visitor {
             return {};
         }
         c.prog_.params[index].used = true;
+        c.depends_on({checker::dep_kind::param, index}, e.source, p.name.where());
         return c.prog_.params[index].t;
     }
     template <typename T>
@@ -165,6 +166,7 @@ type checker::member(const type& base, const ast::identifier& name, env& e) {
 type checker::use_define(int d, const ast::identifier& name, env& e) {
     define_info& info = prog_.defines[d];
     info.used = true;
+    depends_on({dep_kind::define, d}, e.source, name.where());
     if (info.progress == define_info::state::checking) {
         std::string chain;
         bool on = false;
@@ -517,7 +519,7 @@ type checker::points_call(const ast::call& call, env& e) {
             d.notes.push_back("name the record whose score it is: points_of(applicant." + id + ")");
         return {};
     }
-    if (e.score >= 0) score_refs_.push_back({e.score, s, e.source, call.where()});
+    depends_on({dep_kind::score, s}, e.source, call.where());
     return of(kind::decimal);
 }
 
@@ -551,6 +553,7 @@ type checker::call_type(const ast::call& call, env& e) {
     if (int t = lookup(e.ruleset, &scope::tables, name); t >= 0) {
         table_info& table = prog_.tables[t];
         table.used = true;
+        depends_on({dep_kind::table, t}, e.source, call.name.where());
         for (auto& a : call.args) args.push_back(expr(a.value, e, &table.key));
         if (args.size() != 1 || call.args[0].name) {
             diags_.error("E305", "table " + quote(name) + " takes one key, got " + std::to_string(args.size()),
