@@ -37,6 +37,8 @@ struct field_info {
     // Rulesets whose `extend` added the field; empty for a declared field.
     // A field added by a ruleset is visible to it and the rulesets below it.
     std::vector<int> added_by;
+    std::shared_ptr<const source_file> source;  // where it is declared (or added)
+    span where{};
 };
 
 struct record_info {

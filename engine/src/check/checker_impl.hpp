@@ -141,7 +141,7 @@ private:
         record_info period;
         period.name = "Period";
         period.label = "期间";
-        period.fields = {{"from", "起始日", of(kind::date), false, {}}, {"to", "终止日", of(kind::date), true, {}}};
+        period.fields = {{"from", "起始日", of(kind::date), false, {}, nullptr, {}}, {"to", "终止日", of(kind::date), true, {}, nullptr, {}}};
         prog_.records.push_back(period);
         prog_.names.records.push_back("Period");
     }
@@ -337,12 +337,14 @@ private:
                     continue;
                 }
                 type t = resolve_type(r, f.type, src);
-                prog_.records[index].fields.push_back({f.name.name, label_of(f.label), t, f.type.optional, {}});
+                prog_.records[index].fields.push_back(
+                    {f.name.name, label_of(f.label), t, f.type.optional, {}, src, f.name.where()});
             }
         }
         for (auto* file : rs.files)
             for (auto& decl : file->tree.decls)
                 if (auto* x = boost::get<ast::extend_decl>(&decl)) extend_record(r, *x, file->source);
+        refuse_recursive_records(r);
         for (auto* file : rs.files) {
             for (auto& decl : file->tree.decls) {
                 if (auto* p = boost::get<ast::param_decl>(&decl)) declare_param(r, *p, file->source);
@@ -355,6 +357,41 @@ private:
         for (auto* file : rs.files)
             for (auto& decl : file->tree.decls)
                 if (auto* x = boost::get<ast::exception_decl>(&decl)) declare_exception(r, *x, file->source);
+    }
+
+    // A record that contains itself, through its fields or those of the
+    // records it holds (E219): profiles are finite trees, and loading one
+    // must end. The field that closes the cycle is named.
+    void refuse_recursive_records(int r) {
+        std::vector<int> state(prog_.records.size(), 0);  // 0 new, 1 on the path, 2 done
+        std::vector<std::string> path;
+        std::function<void(int)> visit = [&](int rec) {
+            state[static_cast<std::size_t>(rec)] = 1;
+            for (auto& f : prog_.records[static_cast<std::size_t>(rec)].fields) {
+                if (f.t.k != kind::record || f.t.ref < 0 || !prog_.visible(f, r)) continue;
+                auto& next = state[static_cast<std::size_t>(f.t.ref)];
+                path.push_back(prog_.records[static_cast<std::size_t>(rec)].name + "." + f.name);
+                if (next == 1) {
+                    std::string chain;
+                    for (auto it = std::find_if(path.begin(), path.end(), [&](const std::string& step) {
+                             return step.rfind(prog_.records[static_cast<std::size_t>(f.t.ref)].name + ".", 0) == 0;
+                         });
+                         it != path.end(); ++it)
+                        chain += *it + " -> ";
+                    diags_.error("E219", "record " + quote(prog_.records[static_cast<std::size_t>(f.t.ref)].name) +
+                                             " contains itself: " + chain + prog_.records[static_cast<std::size_t>(f.t.ref)].name,
+                                 f.source, f.where)
+                        .notes.push_back("a profile is a tree of facts; give the related record's id (a string) instead");
+                    f.t = {};  // checked no further
+                } else if (next == 0) {
+                    visit(f.t.ref);
+                }
+                path.pop_back();
+            }
+            state[static_cast<std::size_t>(rec)] = 2;
+        };
+        for (std::size_t i = 0; i < prog_.records.size(); ++i)
+            if (state[i] == 0) visit(static_cast<int>(i));  // a parent's record may close a cycle through this ruleset's fields
     }
 
     // `extend entity Person { ... }`: fields a child ruleset adds to a parent's type.
@@ -409,7 +446,7 @@ private:
                 break;
             }
             if (handled) continue;
-            info.fields.push_back({f.name.name, label_of(f.label), t, f.type.optional, {r}});
+            info.fields.push_back({f.name.name, label_of(f.label), t, f.type.optional, {r}, src, f.name.where()});
         }
     }
 

@@ -360,7 +360,7 @@ private:
             eval::list_v& l = store_.lists.back();
             l.path = where.str();
             std::size_t index = 0;
-            sema::field_info element{f.name, f.label, f.t.element(), false, {}};
+            sema::field_info element{f.name, f.label, f.t.element(), false, {}, f.source, f.where};
             std::vector<value> items;
             node.items([&](const Node& item) {
                 ++index;
