@@ -1018,6 +1018,31 @@ TEST_CASE("a decider's rows carry the defines and score items asked for as colum
     CHECK_FALSE(p->make_decider({2025, 1, 1}, "Q", {}).value);
 }
 
+TEST_CASE("defines and scores used many times over are compiled and evaluated once, not once per path", "[eval][limits]") {
+    // d0 uses d1 three times, d1 uses d2 three times, ...: 3^60 paths. So
+    // does a chain of scores whose items read the previous score twice.
+    std::string text = "ruleset t\nentity P { n: int }\n";
+    for (int i = 0; i < 60; ++i)
+        text += "define d" + std::to_string(i) + " \"d\" for P = if d" + std::to_string(i + 1) + " > 2 then d" +
+                std::to_string(i + 1) + " + 1 else d" + std::to_string(i + 1) + " - 1\n";
+    text += "define d60 \"d\" for P = n\n";
+    for (int i = 1; i <= 30; ++i)
+        text += "score s" + std::to_string(i) + " \"s\" for P\n  item a \"a\" = " +
+                (i == 1 ? std::string("n") : "points_of(s" + std::to_string(i - 1) + ") + points_of(s" + std::to_string(i - 1) + ")") +
+                "\n  threshold 1\n";
+    text += "service top \"t\" for P\n  requires d0 > 0 and points_of(s30) > 0\n";
+    auto p = compile_text(text);
+    auto prof = load(*p, "entity: P\nfacts:\n  n: 5\n");
+    REQUIRE(prof.value);
+    auto e = p->evaluate(*prof.value, {{2025, 1, 1}, {}});
+    CHECK(e.services.back().outcome == verdict::eligible);  // d0 = 65, s30 = 5 * 2^29
+    auto decider = p->make_decider({2025, 1, 1}, "P");
+    std::vector<decision> d(decider->services().size());
+    decider->decide(*prof.value, d.data());
+    CHECK(d.back().outcome == verdict::eligible);
+    CHECK(d[29].points == 5.0 * (1 << 29));
+}
+
 TEST_CASE("a service may require a score's points; a none item gives no points", "[eval][scores]") {
     auto p = compile_text(
         "ruleset t\nentity P { n: int  s: spells }\n"

@@ -70,6 +70,43 @@ private:
     const check_options& options_;
     diagnostics& diags_;
     std::vector<std::string> define_stack_;
+    // Depth: the compiled tree of a declaration, counted as the compiler and
+    // the evaluator will walk it (every operator, every define compiled into
+    // its use), is bounded, so no walk can exhaust the stack (E103).
+    static constexpr int max_levels = 400;
+    static constexpr std::size_t max_define_nesting = 64;
+    int level_ = 0;    // below the declaration being checked
+    int deepest_ = 0;  // the most reached in it
+    bool too_deep_reported_ = false;
+    std::vector<int> define_depth_;  // by define: the depth of its body
+    void reach(int depth, span where, const env& e);
+    struct deeper {  // `by` levels more while an operand is checked
+        checker& c;
+        int by;
+        deeper(checker& owner, int levels, span where, const env& e) : c(owner), by(levels) {
+            c.level_ += by;
+            c.reach(c.level_, where, e);
+        }
+        ~deeper() { c.level_ -= by; }
+    };
+    // A declaration's body checked on its own: depth counted from its root.
+    struct declaration_depth {
+        checker& c;
+        int level, deepest;
+        bool reported;
+        explicit declaration_depth(checker& owner)
+            : c(owner), level(owner.level_), deepest(owner.deepest_), reported(owner.too_deep_reported_) {
+            c.level_ = 0;
+            c.deepest_ = 0;
+            c.too_deep_reported_ = false;
+        }
+        int depth() const { return c.deepest_; }
+        ~declaration_depth() {
+            c.level_ = level;
+            c.deepest_ = deepest;
+            c.too_deep_reported_ = reported;
+        }
+    };
     // What each definition uses: defines, tables, parameter defaults and
     // scores (through points_of). One cycle check over all of them (E210);
     // owners_ holds the definitions being checked, innermost last.
@@ -640,6 +677,7 @@ private:
     void check_exception(exception_info& x) {
         if (x.service < 0) return;
         const service_info& s = prog_.services[x.service];
+        declaration_depth own(*this);
         env e{x.at.ruleset, s.record, x.at.source, {}, nullptr};
         bool has_condition = false;
         for (auto& member : x.decl->members) {
@@ -673,6 +711,7 @@ private:
     void check_param(param_info& p) {
         if (!p.decl->default_value) return;
         owning value(owners_, {dep_kind::param, static_cast<int>(&p - prog_.params.data())});
+        declaration_depth own(*this);
         env e{p.at.ruleset, -1, p.at.source, {}, "a parameter value"};
         type t = expr(*p.decl->default_value, e, &p.t);
         expect_type(t, p.t, *p.decl->default_value, e, "the default of parameter " + quote(p.name));
@@ -684,10 +723,14 @@ private:
         d.progress = define_info::state::checking;
         define_stack_.push_back(d.name);
         owning body(owners_, {dep_kind::define, index});
+        declaration_depth own(*this);
         env e{d.at.ruleset, d.record, d.at.source, {}, nullptr};
         for (auto& [name, t] : d.params) e.locals.push_back({name, t, false});
         type t = expr(d.decl->value, e);
         define_stack_.pop_back();
+        if (define_depth_.size() <= static_cast<std::size_t>(index)) define_depth_.resize(prog_.defines.size(), 0);
+        // Too deep: reported here once, not again at every use.
+        define_depth_[static_cast<std::size_t>(index)] = own.depth() > max_levels ? 0 : own.depth();
         // A cycle found while checking may already have marked this define.
         if (prog_.defines[index].progress == define_info::state::checking) {
             prog_.defines[index].t = t;
@@ -697,6 +740,7 @@ private:
 
     void check_service(service_info& s) {
         const auto& decl = *s.decl;
+        declaration_depth own(*this);
         env e{s.at.ruleset, s.record, s.at.source, {}, nullptr};
         e.service_body = true;
         int self = static_cast<int>(&s - prog_.services.data());

@@ -59,6 +59,7 @@ struct expr_visitor {
         return list.list ? list : type{};
     }
     type operator()(const ast::unary& n) const {
+        checker::deeper chain(c, static_cast<int>(n.ops.size()), n.where(), e);  // one node per operator
         type t = c.expr(n.rhs, e, hint);
         for (auto it = n.ops.rbegin(); it != n.ops.rend(); ++it) {
             if (t.is_error()) return t;
@@ -82,6 +83,7 @@ struct expr_visitor {
                 c.expect_bool(c.expr(r.rhs, e), r.rhs, e, std::string("the operand of '") + word + "'");
             return of(kind::boolean);
         }
+        checker::deeper chain(c, static_cast<int>(n.rest.size()), n.where(), e);  // folded to the left: a node per operator
         type acc = c.expr(n.first, e);
         for (auto& r : n.rest) acc = c.arith(acc, r.oper, c.expr(r.rhs, e), r, e);
         return acc;
@@ -117,8 +119,32 @@ struct expr_visitor {
     }
 };
 
+namespace {
+// A chain of one member, a test without its tail: no node of its own.
+bool passes_through(const ast::operand& o) {
+    if (auto* b = boost::get<ast::x3::forward_ast<ast::binary>>(&o)) return b->get().rest.empty();
+    if (auto* t = boost::get<ast::x3::forward_ast<ast::test>>(&o)) return !t->get().rest;
+    if (auto* u = boost::get<ast::x3::forward_ast<ast::unary>>(&o)) return u->get().ops.empty();
+    return false;
+}
+}  // namespace
+
 type checker::expr(const ast::operand& o, env& e, const type* hint) {
+    deeper level(*this, passes_through(o) ? 0 : 1, ast::span_of(o), e);
     return boost::apply_visitor(expr_visitor{*this, e, hint}, o);
+}
+
+// How deep the compiled tree reaches at `depth` levels below a declaration's
+// root (an operand, a chain of prefix operators or of + - * /, a define
+// compiled into its use): past max_levels, one located E103 per declaration.
+void checker::reach(int depth, span where, const env& e) {
+    deepest_ = std::max(deepest_, depth);
+    if (depth <= max_levels || too_deep_reported_) return;
+    too_deep_reported_ = true;
+    diags_.error("E103", "this expression nests more than " + std::to_string(max_levels) +
+                             " levels deep, counting every operator and the defines it uses",
+                 e.source, where)
+        .notes.push_back("split it into named defines of a few levels each");
 }
 
 type checker::member(const type& base, const ast::identifier& name, env& e) {
@@ -181,7 +207,20 @@ type checker::use_define(int d, const ast::identifier& name, env& e) {
         info.progress = define_info::state::checked;
         return {};
     }
-    if (info.progress == define_info::state::unchecked) check_define(d);
+    if (info.progress == define_info::state::unchecked) {
+        if (define_stack_.size() >= max_define_nesting) {
+            diags_.error("E103", "defines use one another more than " + std::to_string(max_define_nesting) +
+                                     " deep here", e.source, name.where())
+                .notes.push_back("a define may use others, but not through a chain this long");
+            info.progress = define_info::state::checked;
+            info.t = {};
+            return {};
+        }
+        check_define(d);
+    }
+    // A define is compiled into each use: its depth adds to this one's.
+    if (d < static_cast<int>(define_depth_.size()))
+        reach(level_ + define_depth_[static_cast<std::size_t>(d)], name.where(), e);
     return prog_.defines[d].t;
 }
 

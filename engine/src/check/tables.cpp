@@ -10,6 +10,7 @@ namespace entitle::sema {
 void checker::check_table(table_info& t) {
     const ast::table_decl& decl = *t.decl;
     owning rows(owners_, {dep_kind::table, static_cast<int>(&t - prog_.tables.data())});
+    declaration_depth own(*this);
     env e{t.at.ruleset, -1, t.at.source, {}, "a table"};
     if (decl.rows.empty()) {
         diags_.error("E405", "table " + quote(t.name) + " has no rows", t.at.source, t.at.where);

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -415,14 +416,24 @@ struct visitor {
                 // A define of the subject itself: compile its body in place,
                 // so evaluation needs no call. Its variables get slots after
                 // the caller's, and the caller's names are hidden from it.
-                const auto& info = prog_.defines[d];
-                ctx inner{info.at.ruleset, info.record, source_index(info.at.source), {}};
-                for (std::size_t i = 0; i < c.locals.size(); ++i) inner.locals.push_back({"", c.locals[i].second});
-                base = expr(info.decl->value, inner);
-                out_.nodes[base].where = where;
-                out_.nodes[base].source = c.source;
-                // It reads only the subject: one value per subject wherever it is used.
-                if (out_.nodes[base].memo == 0) share(base, "define " + std::to_string(d), c);
+                // Compiled once for each number of caller variables (where its
+                // own start), then shared by every use: compiling it into
+                // each use again would grow exponentially with defines that
+                // use others more than once.
+                auto key = std::make_pair(d, c.locals.size());
+                if (auto done = inlined_.find(key); done != inlined_.end()) {
+                    base = done->second;
+                } else {
+                    const auto& info = prog_.defines[d];
+                    ctx inner{info.at.ruleset, info.record, source_index(info.at.source), {}};
+                    for (std::size_t i = 0; i < c.locals.size(); ++i) inner.locals.push_back({"", c.locals[i].second});
+                    base = expr(info.decl->value, inner);
+                    out_.nodes[base].where = where;
+                    out_.nodes[base].source = c.source;
+                    // It reads only the subject: one value per subject wherever it is used.
+                    if (out_.nodes[base].memo == 0) share(base, "define " + std::to_string(d), c);
+                    inlined_.emplace(key, base);
+                }
             } else {
                 base = emit(op::define, where, c, base, static_cast<std::uint32_t>(d));
             }
@@ -535,20 +546,28 @@ struct visitor {
         const auto& info = prog_.services[s];
         // Of another record (`applicant.score`): its items run with that record as their subject, in a frame of their own.
         bool other = p->parts.size() > 1;
-        ctx inner{info.at.ruleset, info.record, source_index(info.at.source), {}};
-        if (!other)
-            for (std::size_t i = 0; i < c.locals.size(); ++i) inner.locals.push_back({"", c.locals[i].second});
-        auto saved_types = local_types_;
-        if (other) local_types_.clear();
-        std::vector<std::uint32_t> args;
-        for (const auto& m : info.decl->members)
-            if (auto* item = boost::get<ast::score_item>(&m)) {
-                args.push_back(expr(item->value, inner));
-                args.push_back(item->cap ? expr(*item->cap, inner) : no_node);
-            }
-        if (other) local_types_ = saved_types;
-        std::uint32_t node = emit_args(op::points, n.where(), c, args);
-        out_.nodes[node].c = static_cast<std::uint32_t>(s);  // the score: its total is computed once per subject
+        // Compiled once for each number of caller variables (another record's: none), then shared.
+        auto key = std::make_pair(s, other ? std::numeric_limits<std::size_t>::max() : c.locals.size());
+        std::uint32_t node;
+        if (auto done = points_nodes_.find(key); done != points_nodes_.end()) {
+            node = done->second;
+        } else {
+            ctx inner{info.at.ruleset, info.record, source_index(info.at.source), {}};
+            if (!other)
+                for (std::size_t i = 0; i < c.locals.size(); ++i) inner.locals.push_back({"", c.locals[i].second});
+            auto saved_types = local_types_;
+            if (other) local_types_.clear();
+            std::vector<std::uint32_t> args;
+            for (const auto& m : info.decl->members)
+                if (auto* item = boost::get<ast::score_item>(&m)) {
+                    args.push_back(expr(item->value, inner));
+                    args.push_back(item->cap ? expr(*item->cap, inner) : no_node);
+                }
+            if (other) local_types_ = saved_types;
+            node = emit_args(op::points, n.where(), c, args);
+            out_.nodes[node].c = static_cast<std::uint32_t>(s);  // the score: its total is computed once per subject
+            points_nodes_.emplace(key, node);
+        }
         if (!other) return node;
         std::uint32_t record =
             path(ast::make_path(std::vector<ast::identifier>(p->parts.begin(), p->parts.end() - 1)), c);
@@ -644,6 +663,8 @@ struct visitor {
     std::uint32_t lowest_local_read_ = 0xffffffffu;
     std::set<std::uint32_t> position_read_;  // variable slots whose position() the body reads
     std::map<std::string, std::uint32_t> shared_ids_;
+    std::map<std::pair<int, std::size_t>, std::uint32_t> inlined_;  // (define, caller's variables): its root
+    std::map<std::pair<int, std::size_t>, std::uint32_t> points_nodes_;  // (score, caller's variables): points_of
     std::uint32_t begin_shared() {
         std::uint32_t outer = lowest_local_read_;
         lowest_local_read_ = 0xffffffffu;

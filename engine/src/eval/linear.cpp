@@ -349,9 +349,23 @@ void linear_builder::fold(insn& i) {
     i.folded = true;
 }
 
+// A shared node (a define used in several places, a measure) is expanded
+// into code once; later uses ask the general evaluator, which computes it
+// once per profile. Expanding every use would grow the code with the
+// number of paths to it, which is exponential in defines that use others twice.
+bool linear_builder::expanded_before(std::uint32_t n) {
+    return program_.nodes[n].memo != 0 && !expanded_.insert(n).second;
+}
+
 void linear_builder::truth(std::uint32_t n) {
     const compiled::node nd = program_.nodes[n];
     insn i;
+    if (expanded_before(n)) {
+        i.node = n;
+        i.code = lop::generic;
+        out_.code.push_back(i);
+        return;
+    }
     if (field_test(n, i)) {
         out_.code.push_back(i);
         return;
@@ -429,6 +443,12 @@ void linear_builder::number(std::uint32_t n) {
     const compiled::node nd = program_.nodes[n];
     insn i;
     i.node = n;
+    if (expanded_before(n)) {
+        i.code = lop::value_of;
+        out_.code.push_back(i);
+        pushed(0, 1);
+        return;
+    }
     switch (nd.code) {
         case op::constant: return push_constant(program_.constants[nd.a]);
         case op::param: return push_constant(params_[nd.a]);

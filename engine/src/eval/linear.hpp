@@ -19,6 +19,7 @@
 #include "eval/value.hpp"
 
 #include <cstdint>
+#include <set>
 #include <vector>
 
 namespace entitle::eval {
@@ -185,6 +186,8 @@ private:
     const value* constant(std::uint32_t node) const;
     bool range(const compiled::node& n, const value& low, const value& high, insn& i) const;
     void pushed(int truths, int values);
+    bool expanded_before(std::uint32_t node);
+    std::set<std::uint32_t> expanded_;  // shared nodes already in the code
 };
 
 }  // namespace entitle::eval
