@@ -71,18 +71,21 @@ bool as_of_arg(const parsed_args& a, const char* usage, std::optional<entitle::c
 }
 
 std::shared_ptr<const entitle::source_file> read_source(const std::string& path, const std::string& what) {
-    std::ostringstream text;
+    const std::size_t limit = std::size_t{1} << 20;  // a profile, a test file, a spec (rules/README.md, "Limits")
     if (path == "-") {
-        text << std::cin.rdbuf();
-        return std::make_shared<entitle::source_file>("<stdin>", text.str());
+        // Standard input: read no more than the limit allows.
+        std::string text(limit + 1, '\0');
+        std::cin.read(&text[0], static_cast<std::streamsize>(text.size()));
+        text.resize(static_cast<std::size_t>(std::cin.gcount()));
+        if (text.size() > limit) {
+            std::cerr << "entitle: error[E708]: standard input is over the limit of " << limit << " bytes\n";
+            return nullptr;
+        }
+        return std::make_shared<entitle::source_file>("<stdin>", std::move(text));
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        std::cerr << "entitle: cannot read " << (what.empty() ? "" : what + " ") << path << "\n";
-        return nullptr;
-    }
-    text << in.rdbuf();
-    return std::make_shared<entitle::source_file>(path, text.str());
+    auto read = entitle::read_source_file(path, limit, what);
+    if (!read.file) std::cerr << "entitle: error[" << read.code << "]: " << read.message << "\n";
+    return read.file;
 }
 
 std::shared_ptr<const entitle::program> compile_rules(const parsed_args& a, const std::string& ruleset,

@@ -143,6 +143,27 @@ printf 'entity: Person\nfacts:\n  hukou: 1\n' | "$entitle" eval --rules rules/na
 contains stdin-error err "<stdin>:3:3: error[E702]: hukou: unknown field of Person"
 expect eval-missing-profile 1 -- "$entitle" eval --rules rules --profile no/such.yaml
 contains eval-missing-profile err "cannot read profile no/such.yaml"
+# Files that are not regular files are refused before a byte is read (a device would never end, a FIFO never open).
+expect eval-device-profile 1 -- timeout 20 "$entitle" eval --rules rules --profile /dev/zero
+contains eval-device-profile err "error[E001]: profile /dev/zero is not a regular file"
+expect check-device-rules 1 -- timeout 20 "$entitle" check /dev/zero
+contains check-device-rules err "/dev/zero is not a regular file"
+mkfifo "$scratch/fifo"
+expect eval-fifo-profile 1 -- timeout 20 "$entitle" eval --rules rules --profile "$scratch/fifo"
+contains eval-fifo-profile err "is not a regular file"
+head -c 1100000 /dev/zero | tr '\0' ' ' >"$scratch/big.yaml"
+expect eval-large-profile 1 -- "$entitle" eval --rules rules --profile "$scratch/big.yaml"
+contains eval-large-profile err "error[E708]: profile $scratch/big.yaml is 1100000 bytes, over the limit of 1048576 bytes"
+# Source texts and test profiles are read only inside the repository that holds them; nothing of another file is echoed.
+printf 'ruleset leak "x"\n  source "/etc/passwd"\nentity P { a: bool }\nservice s "s" for P\n  cites 1 "root"\n  requires a\n' >"$scratch/leak.rules"
+expect source-absolute 1 -- "$entitle" check "$scratch/leak.rules"
+contains source-absolute err "error[E503]: the source text '/etc/passwd' must be a path relative to the rules"
+printf 'ruleset leak "x"\n  source "../../../../../../../../etc/passwd"\nentity P { a: bool }\nservice s "s" for P\n  cites 1 "root"\n  requires a\n' >"$scratch/leak2.rules"
+expect source-outside 1 -- "$entitle" check "$scratch/leak2.rules"
+contains source-outside err "error[E503]: cannot read the source text"
+printf -- '- name: leak\n  profile: ../../../../../../../../etc/passwd\n  as_of: 2025-01-01\n  expect:\n    settlement: eligible\n' >"$scratch/leak.yaml"
+expect test-profile-outside 1 -- "$entitle" test --rules rules "$scratch/leak.yaml"
+contains test-profile-outside out "is outside the repository (or folder) that holds the tests"
 expect eval-bad-rules 1 -- "$entitle" eval --rules tests/check/E201-unknown-field.rules --profile examples/profiles/li-household.yaml
 contains eval-bad-rules err "error[E201]"
 

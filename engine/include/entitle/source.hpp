@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <memory>
 #include <vector>
 
 namespace entitle {
@@ -50,5 +51,17 @@ private:
     std::vector<std::uint32_t> line_starts_;
     std::uint32_t first_line_ = 1;
 };
+
+// A file read as a source: a regular file of at most `max_bytes`, its size
+// checked before it is read (a device or a FIFO is refused, never waited
+// for). `file` is null on failure, with `code` (E001 cannot read or not a
+// regular file, E708 too large) and a one-line `message` naming the path
+// (after `what`: "cannot read profile p.yaml").
+struct source_read {
+    std::shared_ptr<const source_file> file;
+    std::string code, message;
+};
+source_read read_source_file(const std::string& path, std::size_t max_bytes = std::size_t{1} << 20,
+                             const std::string& what = "");
 
 }  // namespace entitle

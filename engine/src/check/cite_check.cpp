@@ -1,5 +1,6 @@
 // Citations: paragraph numbers and quotes against the source text.
 #include "check/checker_impl.hpp"
+#include "common/files.hpp"
 
 #include <filesystem>
 #include <sstream>
@@ -15,26 +16,40 @@ const cited_text* checker::load_text(int owner) {
     namespace fs = std::filesystem;
     // The path is looked up from the folder of the file that names it, then
     // from each folder above: rules in rules/national/ name "seeds/x.txt".
+    // Only inside the tree that holds the rules (the repository, see
+    // detail::tree_root): a relative path, looked up from the
+    // folder of the file that names it, then from each folder above it up to
+    // that root; a file that resolves outside the root is not read.
     std::optional<std::string> content;
     std::string found;
+    fs::path named(rs.source_path);
+    if (named.is_absolute() || named.has_root_name()) {
+        diags_.error("E503", "the source text " + quote(rs.source_path) + " must be a path relative to the rules",
+                     rs.header_source, rs.source_where)
+            .notes.push_back("source texts are read only inside the repository (or folder) that holds the rules");
+        rs.text_failed = true;
+        return nullptr;
+    }
     fs::path dir = fs::path(rs.header_source->name()).parent_path();
-    for (fs::path d = dir.empty() ? fs::path(".") : dir;; d = d / "..") {
-        fs::path candidate = d / rs.source_path;
-        if (auto text = options_.read_file(candidate.lexically_normal().string())) {
-            content = std::move(text);
-            found = candidate.lexically_normal().string();
-            break;
-        }
-        std::error_code ec;
-        fs::path canonical = fs::weakly_canonical(d, ec);
-        if (ec || canonical == canonical.root_path() || std::distance(dir.begin(), dir.end()) + 16 <
-                                                           std::distance(d.begin(), d.end()))
-            break;
+    const fs::path root = detail::tree_root(rs.header_source->name());
+    std::error_code ec;
+    for (fs::path d = fs::weakly_canonical(fs::absolute(dir.empty() ? fs::path(".") : dir, ec), ec);
+         !ec && detail::inside(d, root); d = d.parent_path()) {
+        fs::path candidate = d / named;
+        if (detail::inside(candidate, root))
+            if (auto text = options_.read_file(candidate.lexically_normal().string())) {
+                content = std::move(text);
+                found = fs::proximate(candidate, ec).lexically_normal().string();
+                break;
+            }
+        if (d == root || d == d.root_path()) break;
     }
     if (!content) {
         diags_.error("E503", "cannot read the source text " + quote(rs.source_path), rs.header_source,
                      rs.source_where)
-            .notes.push_back("the path is looked up from the folder of this file and each folder above it");
+            .notes.push_back("the path is looked up from the folder of this file and each folder above it, up to the "
+                             "repository (or folder) that holds the rules; a regular file of at most " +
+                             std::to_string(detail::max_source_text_bytes >> 20) + " MiB");
         rs.text_failed = true;
         return nullptr;
     }

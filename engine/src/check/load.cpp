@@ -31,19 +31,19 @@ void read_one(const std::filesystem::path& path, const check_options& options, l
     std::error_code ec;
     // The same file named twice (rules/ and rules/national/x.rules) is read once.
     if (!seen.insert(std::filesystem::weakly_canonical(path, ec)).second) return;
-    auto size = std::filesystem::file_size(path, ec);
-    if (!ec && size > options.max_file_bytes) {
+    // A regular file, its size checked before it is read (a device or a FIFO is refused).
+    auto read = detail::read_regular_file(path.string(), options.max_file_bytes);
+    if (read.why == detail::file_read::problem::too_large) {
         auto src = std::make_shared<source_file>(path.string(), std::string());
-        out.diags.error("E102", "file is " + std::to_string(size) + " bytes, over the limit of " +
+        out.diags.error("E102", "file is " + std::to_string(read.size) + " bytes, over the limit of " +
                                     std::to_string(options.max_file_bytes) + " bytes", src, {0, 0});
         return;
     }
-    auto text = detail::read_whole_file(path.string());
-    if (!text) {
-        out.diags.error("E001", "cannot read " + path.string());
+    if (!read.text) {
+        out.diags.error("E001", read.message(path.string(), options.max_file_bytes));
         return;
     }
-    out.files.push_back(std::make_shared<source_file>(path.string(), std::move(*text)));
+    out.files.push_back(std::make_shared<source_file>(path.string(), std::move(*read.text)));
 }
 
 }  // namespace

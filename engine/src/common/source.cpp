@@ -1,5 +1,7 @@
 #include <entitle/source.hpp>
 
+#include "common/files.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -39,6 +41,18 @@ std::string_view source_file::slice(span s) const {
     auto size = static_cast<std::uint32_t>(text_.size());
     std::uint32_t b = std::min(s.begin, size), e = std::min(std::max(s.end, b), size);
     return std::string_view(text_).substr(b, e - b);
+}
+
+source_read read_source_file(const std::string& path, std::size_t max_bytes, const std::string& what) {
+    source_read out;
+    auto read = detail::read_regular_file(path, max_bytes);
+    if (read.text) {
+        out.file = std::make_shared<source_file>(path, std::move(*read.text));
+        return out;
+    }
+    out.code = read.why == detail::file_read::problem::too_large ? "E708" : "E001";
+    out.message = read.message(what.empty() ? path : what + " " + path, max_bytes);
+    return out;
 }
 
 }  // namespace entitle

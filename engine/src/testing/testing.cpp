@@ -188,13 +188,20 @@ case_result test_runner::run(const test_case& c) {
     if (!c.profile_path.empty()) {
         namespace fs = std::filesystem;
         std::string path = (fs::path(c.file->name()).parent_path() / c.profile_path).lexically_normal().string();
-        auto text = detail::read_whole_file(path);
-        if (!text) {
-            r.diags.error("E712", "cannot read the profile " + path, c.file, c.where);
+        // Only inside the tree that holds the tests (see detail::tree_root); nothing of the file is echoed.
+        detail::file_read read;
+        read.why = detail::file_read::problem::cannot_open;
+        bool allowed = detail::inside(path, detail::tree_root(c.file->name()));
+        if (allowed) read = detail::read_regular_file(path, detail::max_profile_bytes);
+        if (!read.text) {
+            auto& d = r.diags.error("E712", allowed ? read.message("the profile " + path, detail::max_profile_bytes)
+                                                    : "the profile " + c.profile_path + " is outside the repository (or folder) that holds the tests",
+                                    c.file, c.where);
+            if (!allowed) d.notes.push_back("a test names its profile by a path from the test file's folder that stays inside it");
             r.failures.push_back("the profile does not load");
             return r;
         }
-        file = std::make_shared<source_file>(path, *text);
+        file = std::make_shared<source_file>(path, std::move(*read.text));
     }
     // The ruleset: the case's `rules`, else the one the profile says it is for.
     const compiled_ruleset& rules = compiled(!c.ruleset.empty() || !file ? c.ruleset : profile_ruleset(*file));
