@@ -322,26 +322,18 @@ int run_gen(const std::vector<std::string>& args) {
     auto program = compile_rules(a, a.one("ruleset") ? *a.one("ruleset") : "");
     if (!program) return 1;
     // Streamed: to standard output, or to a temporary file renamed when complete.
-    std::string temporary = a.one("out") ? *a.one("out") + ".tmp" : "";
-    std::ofstream file;
-    if (!temporary.empty()) {
-        file.open(temporary, std::ios::binary | std::ios::trunc);
-        if (!file) return std::cerr << "entitle: cannot write " << *a.one("out") << "\n", 1;
+    std::optional<atomic_output> file;
+    if (a.one("out")) {
+        file.emplace(*a.one("out"));
+        if (!file->ok()) return std::cerr << "entitle: cannot write " << *a.one("out") << "\n", 1;
     }
-    std::ostream& out = temporary.empty() ? std::cout : file;
+    std::ostream& out = file ? file->stream() : std::cout;
     auto diags = program->generate(options, [&](const std::string& line) { out << line << '\n'; });
     if (diags.has_errors()) {
         std::cerr << entitle::render_text(diags);
-        if (!temporary.empty()) std::remove(temporary.c_str());
-        return 1;
+        return 1;  // the temporary file is removed
     }
-    if (!temporary.empty()) {
-        file.close();
-        if (!file || std::rename(temporary.c_str(), a.one("out")->c_str()) != 0) {
-            std::remove(temporary.c_str());
-            return std::cerr << "entitle: cannot write " << *a.one("out") << "\n", 1;
-        }
-    }
+    if (file && !file->commit()) return std::cerr << "entitle: cannot write " << *a.one("out") << "\n", 1;
     return 0;
 }
 

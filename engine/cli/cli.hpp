@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -51,7 +52,26 @@ std::shared_ptr<const entitle::source_file> read_source(const std::string& path,
 // nothing, with the diagnostics on stderr, when they have errors.
 std::shared_ptr<const entitle::program> compile_rules(const parsed_args& a, const std::string& ruleset,
                                                       const entitle::check_options& options = {});
-// Writes `text` to `path` whole or not at all: a temporary file beside it, then a rename.
+// An output file written whole or not at all: a new temporary file of a
+// unique name beside it (mkstemp: created, never an existing file or a
+// link followed), renamed over `path` by commit(); removed when not
+// committed, and on SIGINT or SIGTERM.
+class atomic_output {
+public:
+    explicit atomic_output(const std::string& path);
+    ~atomic_output();
+    atomic_output(const atomic_output&) = delete;
+    atomic_output& operator=(const atomic_output&) = delete;
+    bool ok() const { return static_cast<bool>(out_); }  // the temporary file is open
+    std::ostream& stream() { return out_; }
+    bool commit();  // false (the temporary removed) when writing or the rename failed
+
+private:
+    std::string path_, temporary_;
+    std::ofstream out_;
+    bool done_ = false;
+};
+// Writes `text` to `path` whole or not at all (atomic_output).
 bool write_whole(const std::string& path, const std::string& text);
 
 int run_check(const std::vector<std::string>& args);

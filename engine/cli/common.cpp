@@ -1,6 +1,12 @@
 // The entitle command's shared helpers (cli.hpp).
 #include "cli.hpp"
 
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cstdlib>
 #include <ctime>
 #include <cstdio>
 #include <fstream>
@@ -101,20 +107,54 @@ std::shared_ptr<const entitle::program> compile_rules(const parsed_args& a, cons
     return compiled.program;
 }
 
+namespace {
+// The temporary file being written, removed if a signal ends the program.
+std::atomic<const char*> pending_output{nullptr};
+extern "C" void remove_pending_output(int signal) {
+    if (const char* path = pending_output.load()) ::unlink(path);
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+}
+}  // namespace
+
+atomic_output::atomic_output(const std::string& path) : path_(path) {
+    namespace fs = std::filesystem;
+    fs::path target(path);
+    fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    std::string pattern = (folder / ("." + target.filename().string() + ".XXXXXX")).string();
+    int fd = ::mkstemp(&pattern[0]);
+    if (fd < 0) return;
+    // As a file created the usual way would be (mkstemp makes it private).
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd, 0666 & ~mask);
+    ::close(fd);
+    temporary_ = pattern;
+    pending_output = temporary_.c_str();
+    std::signal(SIGINT, remove_pending_output);
+    std::signal(SIGTERM, remove_pending_output);
+    out_.open(temporary_, std::ios::binary | std::ios::trunc);
+}
+
+atomic_output::~atomic_output() {
+    if (!done_ && !temporary_.empty()) ::unlink(temporary_.c_str());
+    pending_output = nullptr;
+}
+
+bool atomic_output::commit() {
+    if (temporary_.empty()) return false;
+    out_.close();
+    bool written = static_cast<bool>(out_) && std::rename(temporary_.c_str(), path_.c_str()) == 0;
+    if (!written) ::unlink(temporary_.c_str());
+    done_ = true;  // renamed, or removed
+    pending_output = nullptr;
+    return written;
+}
+
 bool write_whole(const std::string& path, const std::string& text) {
-    std::string temporary = path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out || !(out << text) || !out.flush()) {
-            std::remove(temporary.c_str());
-            return false;
-        }
-    }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-        std::remove(temporary.c_str());
-        return false;
-    }
-    return true;
+    atomic_output out(path);
+    if (!out.ok() || !(out.stream() << text)) return false;
+    return out.commit();
 }
 
 }  // namespace entitle::cli

@@ -264,6 +264,21 @@ expect gen-b 0 -- "$entitle" gen --rules rules --ruleset national --entity House
   --spec examples/populations/households.spec.yaml
 cmp -s "$scratch/a.jsonl" "$scratch/out" && passed=$((passed + 1)) || { echo "FAIL gen: not deterministic"; failures=$((failures + 1)); }
 [ "$(wc -l <"$scratch/a.jsonl")" -eq 40 ] && passed=$((passed + 1)) || { echo "FAIL gen: not 40 lines"; failures=$((failures + 1)); }
+# --out: a fresh temporary beside the target (never FILE.tmp, never through a link), renamed when complete,
+# removed on failure and when the program is killed.
+mkdir "$scratch/outdir"
+echo precious >"$scratch/victim"
+ln -s "$scratch/victim" "$scratch/outdir/gen.jsonl.tmp"
+expect gen-out 0 -- "$entitle" gen --rules rules --ruleset national --entity Household --n 5 --seed 3 --as-of 2025-09-01 \
+  --out "$scratch/outdir/gen.jsonl"
+contains gen-out-victim victim "precious"
+if [ "$(wc -l <"$scratch/outdir/gen.jsonl")" -eq 5 ] && [ "$(ls -A "$scratch/outdir" | wc -l)" -eq 2 ]; then passed=$((passed + 1));
+else echo "FAIL gen-out: want 5 lines and no temporary left"; ls -la "$scratch/outdir"; failures=$((failures + 1)); fi
+"$entitle" gen --rules rules --ruleset national --entity Household --n 5000000 --seed 3 --as-of 2025-09-01 \
+  --out "$scratch/outdir/big.jsonl" 2>/dev/null & gen_pid=$!
+sleep 2; kill -TERM "$gen_pid"; wait "$gen_pid" 2>/dev/null || true
+if [ ! -e "$scratch/outdir/big.jsonl" ] && [ "$(ls -A "$scratch/outdir" | wc -l)" -eq 2 ]; then passed=$((passed + 1));
+else echo "FAIL gen-killed: a temporary or partial output was left"; ls -la "$scratch/outdir"; failures=$((failures + 1)); fi
 expect gen-no-entity 1 -- "$entitle" gen --rules rules --ruleset national --entity Nobody --n 1
 contains gen-no-entity err "no entity named 'Nobody' (entities: Person, Household, Compound, County)"
 expect gen-bad-n 2 -- "$entitle" gen --rules rules --ruleset national --entity Person --n lots
