@@ -300,3 +300,23 @@ TEST_CASE("hostile literals are checked without overflow or exceptions", "[check
     auto e = check_text("service s \"s\" for Person\n  requires wait > 99999999999999999999999 months\n");
     CHECK(e.has_errors());
 }
+
+TEST_CASE("long chains of tables and records are checked without recursion", "[check][limits]") {
+    // Ten thousand tables in one cycle, and a record chain as long: each a
+    // located error whose chain is shortened, not a stack overflow.
+    std::string tables;
+    const int n = 10000;
+    for (int i = 0; i < n; ++i)
+        tables += "table t" + std::to_string(i) + " \"t\": int -> int { 1: t" + std::to_string((i + 1) % n) +
+                  "(1)  else: 0 }\n";
+    auto d = check_text(tables + "service s \"s\" for Person\n  requires t0(1) > 0\n");
+    CHECK(codes(d) == "E210");
+    CHECK_THAT(render_text(d), Catch::Contains("table t0 depends on itself: table t0 -> table t1 -> table t2 -> table t3 -> ... (") &&
+                                   Catch::Contains("-> table t9999 -> table t0"));
+    std::string records;
+    for (int i = 0; i < n; ++i)
+        records += "record K" + std::to_string(i) + " { next: K" + std::to_string((i + 1) % n) + " }\n";
+    auto r = check_text(records);
+    CHECK(codes(r) == "E219");
+    CHECK_THAT(render_text(r), Catch::Contains("K0.next -> K1.next -> K2.next -> K3.next -> ... ("));
+}

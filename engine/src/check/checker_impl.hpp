@@ -5,6 +5,7 @@
 #pragma once
 
 #include "check/checker.hpp"
+#include "check/cycles.hpp"
 
 #include "check/builtins.hpp"
 #include "check/fold.hpp"
@@ -399,36 +400,42 @@ private:
     // A record that contains itself, through its fields or those of the
     // records it holds (E219): profiles are finite trees, and loading one
     // must end. The field that closes the cycle is named.
-    void refuse_recursive_records(int r) {
-        std::vector<int> state(prog_.records.size(), 0);  // 0 new, 1 on the path, 2 done
-        std::vector<std::string> path;
-        std::function<void(int)> visit = [&](int rec) {
-            state[static_cast<std::size_t>(rec)] = 1;
-            for (auto& f : prog_.records[static_cast<std::size_t>(rec)].fields) {
-                if (f.t.k != kind::record || f.t.ref < 0 || !prog_.visible(f, r)) continue;
-                auto& next = state[static_cast<std::size_t>(f.t.ref)];
-                path.push_back(prog_.records[static_cast<std::size_t>(rec)].name + "." + f.name);
-                if (next == 1) {
-                    std::string chain;
-                    for (auto it = std::find_if(path.begin(), path.end(), [&](const std::string& step) {
-                             return step.rfind(prog_.records[static_cast<std::size_t>(f.t.ref)].name + ".", 0) == 0;
-                         });
-                         it != path.end(); ++it)
-                        chain += *it + " -> ";
-                    diags_.error("E219", "record " + quote(prog_.records[static_cast<std::size_t>(f.t.ref)].name) +
-                                             " contains itself: " + chain + prog_.records[static_cast<std::size_t>(f.t.ref)].name,
-                                 f.source, f.where)
-                        .notes.push_back("a profile is a tree of facts; give the related record's id (a string) instead");
-                    f.t = {};  // checked no further
-                } else if (next == 0) {
-                    visit(f.t.ref);
-                }
-                path.pop_back();
+    // The steps of a cycle joined by arrows; a long one by its start and its end.
+    static std::string cycle_text(const std::vector<std::string>& steps) {
+        std::string out;
+        for (std::size_t k = 0; k < steps.size(); ++k) {
+            if (steps.size() > 9 && k == 4) {
+                out += " -> ... (" + std::to_string(steps.size() - 8) + " more)";
+                k = steps.size() - 5;
+                continue;
             }
-            state[static_cast<std::size_t>(rec)] = 2;
+            out += (k == 0 ? "" : " -> ") + steps[k];
+        }
+        return out;
+    }
+
+    void refuse_recursive_records(int r) {
+        struct held {  // a field of a record whose type is a record
+            std::size_t owner;
+            field_info* field;
         };
-        for (std::size_t i = 0; i < prog_.records.size(); ++i)
-            if (state[i] == 0) visit(static_cast<int>(i));  // a parent's record may close a cycle through this ruleset's fields
+        std::vector<std::vector<std::pair<std::size_t, held>>> out(prog_.records.size());
+        for (std::size_t i = 0; i < prog_.records.size(); ++i)  // a parent's record may close a cycle through this ruleset's fields
+            for (auto& f : prog_.records[i].fields)
+                if (f.t.k == kind::record && f.t.ref >= 0 && prog_.visible(f, r))
+                    out[i].push_back({static_cast<std::size_t>(f.t.ref), {i, &f}});
+        find_cycles(out, [&](const std::vector<held>& cycle) {
+            field_info& closing = *cycle.back().field;
+            if (closing.t.is_error()) return;  // reported already
+            const std::string& name = prog_.records[cycle.front().owner].name;
+            std::vector<std::string> steps;
+            for (const held& h : cycle) steps.push_back(prog_.records[h.owner].name + "." + h.field->name);
+            steps.push_back(name);
+            diags_.error("E219", "record " + quote(name) + " contains itself: " + cycle_text(steps), closing.source,
+                         closing.where)
+                .notes.push_back("a profile is a tree of facts; give the related record's id (a string) instead");
+            closing.t = {};  // checked no further
+        });
     }
 
     // `extend entity Person { ... }`: fields a child ruleset adds to a parent's type.
@@ -796,33 +803,19 @@ private:
     // A definition that uses itself, directly or through others: defines
     // (reported as they are checked), tables, parameter defaults, scores.
     void check_cycles() {
-        std::map<dep_node, int> state;  // absent: new, 1 on the path, 2 done
-        std::vector<const dep_edge*> path;
-        std::function<void(const dep_node&)> visit = [&](const dep_node& n) {
-            state[n] = 1;
-            for (const auto& edge : deps_) {
-                if (!(edge.from == n)) continue;
-                int& next = state[edge.to];
-                if (next == 0) {
-                    path.push_back(&edge);
-                    visit(edge.to);
-                    path.pop_back();
-                } else if (next == 1) {
-                    report_cycle(path, edge);
-                }
-            }
-            state[n] = 2;
-        };
-        for (const auto& edge : deps_)
-            if (state[edge.from] == 0) visit(edge.from);
+        std::map<dep_node, std::size_t> id;  // the nodes that use something, or are used
+        for (const auto& edge : deps_) {
+            id.emplace(edge.from, id.size());
+            id.emplace(edge.to, id.size());
+        }
+        std::vector<std::vector<std::pair<std::size_t, const dep_edge*>>> out(id.size());
+        for (const auto& edge : deps_) out[id.at(edge.from)].push_back({id.at(edge.to), &edge});
+        find_cycles(out, [&](const std::vector<const dep_edge*>& cycle) { report_cycle(cycle); });
     }
 
-    // The cycle that `closing` ends: the edges of `path` from its target on.
-    void report_cycle(const std::vector<const dep_edge*>& path, const dep_edge& closing) {
-        std::vector<const dep_edge*> cycle;
-        auto from = std::find_if(path.begin(), path.end(), [&](const dep_edge* e) { return e->from == closing.to; });
-        cycle.assign(from, path.end());
-        cycle.push_back(&closing);
+    // A cycle, its edges in order, the last one closing it.
+    void report_cycle(const std::vector<const dep_edge*>& cycle) {
+        const dep_edge& closing = *cycle.back();
         bool defines_only = std::all_of(cycle.begin(), cycle.end(), [](const dep_edge* e) {
             return e->from.kind == dep_kind::define && e->to.kind == dep_kind::define;
         });
@@ -835,8 +828,9 @@ private:
                 .notes.push_back("a score's items may read other scores' points, never in a cycle");
             return;
         }
-        std::string chain = dep_name(first);
-        for (const dep_edge* e : cycle) chain += " -> " + dep_name(e->to);
+        std::vector<std::string> steps{dep_name(first)};
+        for (const dep_edge* e : cycle) steps.push_back(dep_name(e->to));
+        std::string chain = cycle_text(steps);
         auto& d = diags_.error("E210", dep_name(first) + " depends on itself: " + chain, closing.source, closing.where);
         d.notes.push_back("defines, functions, tables, parameter defaults and scores may not use themselves; "
                           "the language has no loops but quantifiers");

@@ -475,9 +475,13 @@ namespace {
 bool same(const value& a, const value& b) { return a.kind == b.kind && a.type == b.type && a.i == b.i; }
 }  // namespace
 
+bool evaluator::memo_entry::is(std::uint32_t k, const void* s, const value& x0, const value& x1) const {
+    return key == k && subject == s && same(a0, x0) && same(a1, x1);
+}
+
 const value* evaluator::recall(std::uint32_t key, const void* subject, const value& a0, const value& a1) const {
     for (const auto& m : memo_)
-        if (m.key == key && m.subject == subject && same(m.a0, a0) && same(m.a1, a1)) return &m.result;
+        if (m.is(key, subject, a0, a1)) return &m.result;
     return nullptr;
 }
 
@@ -488,11 +492,11 @@ const value* evaluator::recall(std::uint32_t key, const void* subject, const val
 template <typename Compute>
 value evaluator::traced_once(std::uint32_t key, const void* subject, const value& a0, const value& a1, Compute compute) {
     for (const auto& m : traced_memo_)
-        if (m.key == key && m.subject == subject && same(m.a0, a0) && same(m.a1, a1)) {
+        if (m.entry.is(key, subject, a0, a1)) {
             missing_.insert(m.missing.begin(), m.missing.end());
             errors_.insert(m.errors.begin(), m.errors.end());
             params_read_.insert(m.params.begin(), m.params.end());
-            return m.result;
+            return m.entry.result;
         }
     // Collect what this computation reads on its own, then add it to what the caller has read.
     std::set<std::string> missing, errors;
@@ -501,7 +505,7 @@ value evaluator::traced_once(std::uint32_t key, const void* subject, const value
     errors.swap(errors_);
     params.swap(params_read_);
     value result = compute();
-    traced_memo_.push_back({key, subject, a0, a1, result, missing_, errors_, params_read_});
+    traced_memo_.push_back({{key, subject, a0, a1, result}, missing_, errors_, params_read_});
     missing_.insert(missing.begin(), missing.end());
     errors_.insert(errors.begin(), errors.end());
     params_read_.insert(params.begin(), params.end());
@@ -530,8 +534,8 @@ value evaluator::call_define(const compiled::node& nd) {
     if (Trace)
         return traced_once(nd.b, who, args[0], args[1], [&] { return in_frame<true>(base, def.root, args, nd.arg_count); });
     if (const value* hit = recall(nd.b, who, args[0], args[1])) return *hit;
-    value result = in_frame<Trace>(base, def.root, args, nd.arg_count);
-    if (!Trace) memo_.push_back({nd.b, who, args[0], args[1], result});
+    value result = in_frame<false>(base, def.root, args, nd.arg_count);
+    memo_.push_back({nd.b, who, args[0], args[1], result});
     return result;
 }
 

@@ -194,6 +194,7 @@ private:
         const void* subject;
         value a0, a1;
         value result;
+        bool is(std::uint32_t k, const void* s, const value& x0, const value& x1) const;
     };
     std::vector<memo_entry> memo_;
     // The memo's keys: a function by its define index, a score's total by its index in the checked program.
@@ -213,10 +214,7 @@ private:
     // Traced: functions, score totals and shared nodes computed for this
     // evaluator's profile (it explains one profile), with the facts each read.
     struct traced_entry {
-        std::uint32_t key;
-        const void* subject;
-        value a0, a1;
-        value result;
+        memo_entry entry;
         std::set<std::string> missing, errors;
         std::set<std::uint32_t> params;
     };
