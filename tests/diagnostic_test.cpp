@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace entitle;
 
 TEST_CASE("positions count lines from 1 and columns in code points", "[diagnostic]") {
@@ -42,7 +44,35 @@ TEST_CASE("JSON rendering escapes and counts", "[diagnostic]") {
           "{\"diagnostics\":[{\"severity\":\"error\",\"code\":\"E001\",\"message\":\"no such file or folder: "
           "a\\\\b\",\"notes\":[]},{\"severity\":\"error\",\"code\":\"E101\",\"message\":\"expected \\\"for\\\"\","
           "\"file\":\"r.rules\",\"line\":1,\"column\":3,\"end_line\":1,\"end_column\":6,\"notes\":[]}],"
-          "\"errors\":2,\"warnings\":0}\n");
+          "\"omitted\":0,\"errors\":2,\"warnings\":0}\n");
+}
+
+TEST_CASE("renderers show the first 100 diagnostics and count the rest", "[diagnostic]") {
+    auto src = std::make_shared<source_file>("r.rules", std::string(2000, 'x'));
+    diagnostics d;
+    for (std::uint32_t i = 0; i < 1500; ++i) d.error("E101", "bad " + std::to_string(i), src, {i, i + 1});
+    std::string text = render_text(d);
+    CHECK(std::count(text.begin(), text.end(), '\n') == 3 * 100 + 2);  // 100 excerpts, the rest counted, the summary
+    CHECK_THAT(text, Catch::Contains("bad 99\n") && !Catch::Contains("bad 100\n"));
+    CHECK_THAT(text, Catch::EndsWith("... and 1400 more diagnostics not shown\n1500 errors generated.\n"));
+    std::string json = render_json(d);
+    CHECK_THAT(json, Catch::Contains("\"omitted\":1400,\"errors\":1500,"));
+    CHECK_THAT(json, Catch::Contains("bad 99\"") && !Catch::Contains("bad 100\""));
+}
+
+TEST_CASE("control characters and bytes that are not UTF-8 never reach an output raw", "[diagnostic]") {
+    // An escape sequence (clear screen, retitle) in a message and in the excerpt.
+    auto src = std::make_shared<source_file>("r.rules", "x \x1b]0;owned\x07 \xff\xfe y\n");
+    diagnostics d;
+    d.error("E702", "key \x1b[2J\xc2\x9b\xe4\xb8 is unknown", src, {2, 3});
+    std::string text = render_text(d, false);
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(text.find('\x07') == std::string::npos);
+    CHECK_THAT(text, Catch::Contains("key \\x1b[2J\\xc2\\x9b\\xe4\\xb8 is unknown"));
+    CHECK_THAT(text, Catch::Contains("x \\x1b]0;owned\\x07 \\xff\\xfe y"));
+    std::string json = render_json(d);
+    CHECK_THAT(json, Catch::Contains("key \\u001b[2J\xc2\x9b\\ufffd\\ufffd is unknown"));  // U+009B is well-formed: JSON may carry it
+    for (unsigned char c : json) CHECK((c >= 0x20 || c == '\n'));
 }
 
 TEST_CASE("a long line is shown as a window around the caret", "[diagnostic]") {

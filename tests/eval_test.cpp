@@ -9,6 +9,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <clocale>
+#include <cstdio>
+#include <cstdlib>
+#include <locale>
 #include <map>
 #include <set>
 #include <sstream>
@@ -1207,4 +1211,40 @@ TEST_CASE("a household's service may read its applicant's score", "[eval][scores
                        "service s \"s\" for Household\n  requires " + std::string(bad) + "\n")}).diags;
         CHECK(d.has_errors());
     }
+}
+
+// Under ENTITLE_TEST_LOCALE (tests/locale_test.sh builds de_DE.UTF-8, whose
+// decimal separator is a comma) the embedding program's locale is set for C
+// and C++ alike; numbers must read and print as in the C locale regardless.
+TEST_CASE("numbers read and print the same whatever locale the embedding program sets", "[eval][locale]") {
+    const char* name = std::getenv("ENTITLE_TEST_LOCALE");
+    struct restore {
+        std::string c = std::setlocale(LC_ALL, nullptr);
+        std::locale cpp;
+        ~restore() {
+            std::setlocale(LC_ALL, c.c_str());
+            std::locale::global(cpp);
+        }
+    } saved;
+    if (name) {
+        INFO("locale " << name);
+        REQUIRE(std::setlocale(LC_ALL, name));
+        std::locale::global(std::locale(name));
+        char comma[8];
+        std::snprintf(comma, sizeof comma, "%.1f", 1.5);
+        REQUIRE(std::string(comma) == "1,5");  // the locale is really in force
+    }
+    auto p = compile_text(
+        "ruleset t \"t\"\n"
+        "entity Person \"p\" { area: decimal \"a\"  income: money \"i\" }\n"
+        "define per_head \"人均\" for Person = area / 2.5\n"
+        "service s \"s\" for Person requires per_head >= 19.4 \"人均面积\" requires income >= 3000.5 yuan \"收入\"\n");
+    CHECK(verdict_of(*p, "  area: 48.5\n  income: 3000.5\n") == verdict::eligible);
+    CHECK(verdict_of(*p, "  area: 48.4\n  income: 3000.5\n") == verdict::not_eligible);
+    auto prof = load(*p, "entity: Person\nfacts:\n  area: 48.5\n  income: 3000.25\n");
+    REQUIRE(prof.value);
+    auto e = p->evaluate(*prof.value, {{2026, 1, 1}, {}});
+    std::string json = render_json(e), text = render_text(e, true);
+    CHECK_THAT(json, Catch::Contains("19.4"));
+    CHECK_THAT(text, Catch::Contains("19.4") && !Catch::Contains("19,4"));
 }

@@ -15,6 +15,32 @@
 #include <vector>
 
 namespace entitle::cli {
+namespace {
+
+// One line of a population, at most 1 MiB kept (a profile per line is far
+// smaller): a longer one is read past and flagged, so memory stays bounded
+// whatever the file holds. False at the end of the input.
+bool read_line(std::istream& in, std::string& line, bool& too_long) {
+    const std::size_t limit = std::size_t{1} << 20;
+    line.clear();
+    too_long = false;
+    std::streambuf* buffer = in.rdbuf();
+    bool any = false;
+    for (;;) {
+        int c = buffer->sbumpc();
+        if (c == std::char_traits<char>::eof()) {
+            if (!any) in.setstate(std::ios::eofbit | std::ios::failbit);
+            return any;
+        }
+        any = true;
+        if (c == '\n') return true;
+        if (line.size() < limit) line += static_cast<char>(c);
+        else too_long = true;
+    }
+}
+
+}  // namespace
+
 
 namespace {
 
@@ -227,11 +253,24 @@ int run_diff(const std::vector<std::string>& args) {
     bool is_csv = path.size() > 4 && path.compare(path.size() - 4, 4, ".csv") == 0;
     std::size_t next_line = 1, rejected = 0;
     std::string chunk, line, shown = path == "-" ? "<stdin>" : path;
+    // A problem of one line of the file, located at it (line and its text).
+    auto line_error = [&](entitle::diagnostics& into, const char* code, const std::string& message, std::size_t at) {
+        auto text = std::make_shared<entitle::source_file>(shown, line.substr(0, 200), static_cast<std::uint32_t>(at));
+        into.error(code, message, text, {0, static_cast<std::uint32_t>(std::min<std::size_t>(line.size(), 200))});
+    };
+    bool too_long = false;
     if (is_csv) {
         if (!a.one("entity")) return usage_error("a CSV population needs --entity", diff_usage);
-        if (!std::getline(in, line)) return std::cerr << shown << ": error: the CSV file is empty\n", 1;
+        entitle::diagnostics header;
+        if (!read_line(in, line, too_long) || too_long) {
+            line_error(header, "E715", too_long ? "the header row is over the limit of 1 MiB" : "the CSV file is empty: it needs a header row", 1);
+            return std::cerr << entitle::render_text(header), 1;
+        }
         csv.emplace(line, *a.one("entity"));
-        if (!csv->error().empty()) return std::cerr << shown << ":1: error[E715]: " << csv->error() << "\n", 1;
+        if (!csv->error().empty()) {
+            line_error(header, "E715", csv->error(), 1);
+            return std::cerr << entitle::render_text(header), 1;
+        }
         ++next_line;
     }
     // Progress on an interactive terminal: how much of the file is read.
@@ -247,8 +286,13 @@ int run_diff(const std::vector<std::string>& args) {
         chunk.clear();
         std::size_t first = next_line;
         entitle::diagnostics bad_rows;
-        for (std::size_t n = 0; n < chunk_lines && std::getline(in, line); ++n, ++next_line) {
+        for (std::size_t n = 0; n < chunk_lines && read_line(in, line, too_long); ++n, ++next_line) {
             read += line.size() + 1;
+            if (too_long) {
+                line_error(bad_rows, "E708", "this line is over the limit of 1 MiB (one profile per line)", next_line);
+                chunk += "\n";  // skipped, but the numbering holds
+                continue;
+            }
             if (!csv) {
                 chunk += line + "\n";
                 continue;
@@ -256,8 +300,8 @@ int run_diff(const std::vector<std::string>& args) {
             std::string problem;
             auto json = csv->json(line, problem);
             if (!json) {
-                bad_rows.error("E715", shown + ":" + std::to_string(next_line) + ": " + problem);
-                json = "";  // an empty line: skipped, but the numbering holds
+                line_error(bad_rows, "E715", problem, next_line);
+                json = "";
             }
             chunk += *json + "\n";
         }
@@ -265,13 +309,22 @@ int run_diff(const std::vector<std::string>& args) {
         auto problems = diff.add_lines(shown, chunk, first);
         diff.reject(bad_rows.error_count());
         problems.append(bad_rows);
+        if (problems.has_errors() && on_error == "stop") {
+            // The first bad line only: the ones after it were never meant to be read.
+            const entitle::diagnostic* first_bad = nullptr;
+            auto line_of = [](const entitle::diagnostic& d) { return d.source->position(d.where.begin).line; };
+            for (const auto& d : problems.items())
+                if (d.level == entitle::severity::error && d.source && (!first_bad || line_of(d) < line_of(*first_bad)))
+                    first_bad = &d;
+            entitle::diagnostics shown_first;
+            if (first_bad) shown_first.add(*first_bad);
+            std::cerr << entitle::render_text(shown_first, false)
+                      << "entitle: stopped at the first bad line (--on-error stop); nothing written\n";
+            return 1;
+        }
         if (problems.has_errors()) {
             std::cerr << entitle::render_text(problems, false);
             rejected += problems.error_count();
-            if (on_error == "stop") {
-                std::cerr << "entitle: stopped at the first bad line (--on-error stop); nothing written\n";
-                return 1;
-            }
         }
         if (interactive) {
             int percent = total ? static_cast<int>(100 * std::min<std::uintmax_t>(read, total) / total) : 0;

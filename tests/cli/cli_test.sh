@@ -339,14 +339,14 @@ contains diff-bad-revision err "no file no-such-rev:rules, and no-such-rev is no
 # A CSV population: a header of field paths, JSON in cells for histories.
 expect diff-csv 1 -- "$entitle" diff --old rules --ruleset national --set 'permit.min_residence=3 months' \
   --population tests/cli/populations/people.csv --entity Person --as-of 2025-09-01
-contains diff-csv err "error[E715]: tests/cli/populations/people.csv:6: the row has 3 cells, the header 8"
+contains diff-csv err "tests/cli/populations/people.csv:6:1: error[E715]: the row has 3 cells, the header 8"
 contains diff-csv out "5 Person profiles as of 2025-09-01 (1 lines rejected)"
 contains diff-csv out "residence_permit gained: line 5: not_eligible [在本市居住满半年 (5 months vs 6 months)] → eligible"
 expect diff-csv-no-entity 2 -- "$entitle" diff --old rules --ruleset national --population tests/cli/populations/people.csv
 contains diff-csv-no-entity err "a CSV population needs --entity"
 printf 'hukou_local,,age\n' >"$scratch/bad-header.csv"
 expect diff-csv-header 1 -- "$entitle" diff --old rules --ruleset national --population "$scratch/bad-header.csv" --entity Person
-contains diff-csv-header err "bad-header.csv:1: error[E715]: the header names an empty field"
+contains diff-csv-header err "bad-header.csv:1:1: error[E715]: the header names an empty field"
 # Streaming: the population on standard input.
 "$entitle" diff --old rules --ruleset national --population - --as-of 2025-09-01 <"$scratch/a.jsonl" >"$scratch/out" 2>"$scratch/err" \
   && passed=$((passed + 1)) || { echo "FAIL diff-stdin: exit $?"; failures=$((failures + 1)); }

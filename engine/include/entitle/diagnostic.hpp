@@ -52,13 +52,18 @@ private:
     std::vector<diagnostic> items_;
 };
 
+// The renderers show the first 100 diagnostics (in sorted order) and say how
+// many more there are; the counts are of all of them.
+inline constexpr std::size_t max_shown_diagnostics = 100;
+
 // clang-style text: `file:line:col: error[E201]: message`, the source line, a
 // caret and tildes under the span, then notes; a closing count line when
 // `with_summary` is set ("2 errors, 1 warning generated.").
 std::string render_text(const diagnostics& list, bool with_summary = true);
 
 // A JSON document: {"diagnostics":[{"severity","code","message","file",
-// "line","column","end_line","end_column","notes"}...],"errors":N,"warnings":N}.
+// "line","column","end_line","end_column","notes"}...],"omitted":N,
+// "errors":N,"warnings":N} (`omitted`: past the first 100, not listed).
 std::string render_json(const diagnostics& list);
 
 }  // namespace entitle

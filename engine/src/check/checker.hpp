@@ -39,6 +39,8 @@ struct field_info {
     std::vector<int> added_by;
     std::shared_ptr<const source_file> source;  // where it is declared (or added)
     span where{};
+    // `signed`: a profile may give a number below zero (else it is refused).
+    bool is_signed = false;
 };
 
 struct record_info {

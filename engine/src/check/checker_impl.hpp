@@ -297,8 +297,12 @@ private:
 
     // ---- declarations ------------------------------------------------------------
 
-    type resolve_type(int r, const ast::type_ref& t, const src_ptr& src) {
+    // `for_field`: the type of a record's field, the one place `signed` means something.
+    type resolve_type(int r, const ast::type_ref& t, const src_ptr& src, bool for_field = false) {
         type out;
+        if (t.is_signed && !for_field)
+            diags_.error("E304", "'signed' is for fields of records and entities (a profile's number that may be "
+                                 "below zero), not here", src, t.where());
         if (t.name.name == "spells") {
             if (t.list) {
                 diags_.error("E304", "'spells' is already a list (of Period); write 'spells'", src, t.where());
@@ -320,6 +324,9 @@ private:
             return {};
         }
         out.list = t.list;
+        if (t.is_signed && for_field && !(out.k == kind::integer || out.k == kind::decimal || out.k == kind::money))
+            diags_.error("E304", "'signed' is for numbers (int, decimal, money); " + quote(t.name.name) +
+                                     " cannot be below zero", src, t.where());
         return out;
     }
 
@@ -374,9 +381,9 @@ private:
                                  src, f.name.where());
                     continue;
                 }
-                type t = resolve_type(r, f.type, src);
+                type t = resolve_type(r, f.type, src, true);
                 prog_.records[index].fields.push_back(
-                    {f.name.name, label_of(f.label), t, f.type.optional, {}, src, f.name.where()});
+                    {f.name.name, label_of(f.label), t, f.type.optional, {}, src, f.name.where(), f.type.is_signed});
             }
         }
         for (auto* file : rs.files)
@@ -397,9 +404,6 @@ private:
                 if (auto* x = boost::get<ast::exception_decl>(&decl)) declare_exception(r, *x, file->source);
     }
 
-    // A record that contains itself, through its fields or those of the
-    // records it holds (E219): profiles are finite trees, and loading one
-    // must end. The field that closes the cycle is named.
     // The steps of a cycle joined by arrows; a long one by its start and its end.
     static std::string cycle_text(const std::vector<std::string>& steps) {
         std::string out;
@@ -414,6 +418,9 @@ private:
         return out;
     }
 
+    // A record that contains itself, through its fields or those of the
+    // records it holds (E219): profiles are finite trees, and loading one
+    // must end. The field that closes the cycle is named.
     void refuse_recursive_records(int r) {
         struct held {  // a field of a record whose type is a record
             std::size_t owner;
@@ -465,7 +472,7 @@ private:
                              f.name.where());
                 continue;
             }
-            type t = resolve_type(r, f.type, src);
+            type t = resolve_type(r, f.type, src, true);
             bool handled = false;
             for (auto& existing : info.fields) {
                 if (existing.name != f.name.name) continue;
@@ -478,7 +485,8 @@ private:
                     diags_.error("E205", "field " + quote(f.name.name) + " of " + info.name + " is already " + by, src,
                                  f.name.where())
                         .notes.push_back("a ruleset may add fields, not redeclare them; use the existing field");
-                } else if (existing.t != t || existing.optional != f.type.optional) {
+                } else if (existing.t != t || existing.optional != f.type.optional ||
+                           existing.is_signed != f.type.is_signed) {
                     diags_.error("E205", "field " + quote(f.name.name) + " of " + info.name +
                                              " is added by ruleset " + prog_.rulesets[existing.added_by.front()].name +
                                              " as " + type_text(existing.t) + "; here it is " + type_text(t),
@@ -490,7 +498,8 @@ private:
                 break;
             }
             if (handled) continue;
-            info.fields.push_back({f.name.name, label_of(f.label), t, f.type.optional, {r}, src, f.name.where()});
+            info.fields.push_back(
+                {f.name.name, label_of(f.label), t, f.type.optional, {r}, src, f.name.where(), f.type.is_signed});
         }
     }
 
@@ -679,6 +688,29 @@ private:
             if (prog_.services[i].at.ruleset == r) check_service(prog_.services[i]);
         for (std::size_t i = 0; i < prog_.exceptions.size(); ++i)
             if (prog_.exceptions[i].at.ruleset == r) check_exception(prog_.exceptions[i]);
+        refuse_priority_cycles(r);
+    }
+
+    // Exceptions that are each `over` the other (directly or round a ring)
+    // leave no order between them (E215): both would apply and neither win.
+    // A ruleset's exceptions may be over its parent's, never the reverse, so
+    // a ring lies within one ruleset.
+    void refuse_priority_cycles(int r) {
+        std::vector<std::vector<std::pair<std::size_t, std::size_t>>> out(prog_.exceptions.size());
+        for (std::size_t i = 0; i < prog_.exceptions.size(); ++i)
+            if (prog_.exceptions[i].at.ruleset == r && prog_.exceptions[i].over >= 0)
+                out[i].push_back({static_cast<std::size_t>(prog_.exceptions[i].over), i});
+        find_cycles(out, [&](const std::vector<std::size_t>& cycle) {
+            std::string ring;
+            for (std::size_t i : cycle) ring += quote(prog_.exceptions[i].name) + " over ";
+            ring += quote(prog_.exceptions[cycle.front()].name);
+            exception_info& closing = prog_.exceptions[cycle.back()];
+            diags_.error("E215", "exceptions to " + quote(prog_.services[closing.service].name) +
+                                     " are each over the other: " + ring,
+                         closing.at.source, closing.decl->over->where())
+                .notes.push_back("'over' orders exceptions that can both apply; one of them must come first");
+            closing.over = -1;
+        });
     }
 
     void check_exception(exception_info& x) {

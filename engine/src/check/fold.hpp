@@ -6,6 +6,7 @@
 #pragma once
 
 #include "common/calendar.hpp"
+#include "common/numbers.hpp"
 #include "parser/ast.hpp"
 
 #include <cstdlib>
@@ -34,9 +35,9 @@ struct folder {
     result_type operator()(const ast::x3::forward_ast<T>& n) const { return (*this)(n.get()); }
     result_type operator()(const ast::bool_lit& n) const { return constant(n.value); }
     result_type operator()(const ast::int_lit& n) const { return constant(static_cast<long double>(n.value)); }
-    // strtold, not stold: a literal too long for long double is inf, not an exception.
-    result_type operator()(const ast::decimal_lit& n) const { return constant(std::strtold(n.text.c_str(), nullptr)); }
-    result_type operator()(const ast::money_lit& n) const { return constant(std::strtold(n.text.c_str(), nullptr)); }
+    // A literal too long for long double is inf, not an exception.
+    result_type operator()(const ast::decimal_lit& n) const { return constant(detail::literal_number(n.text)); }
+    result_type operator()(const ast::money_lit& n) const { return constant(detail::literal_number(n.text)); }
     result_type operator()(const ast::duration_lit& n) const {
         if (n.unit == ast::duration_unit::days) return constant(static_cast<long double>(n.amount));
         return constant(static_cast<long double>(n.amount) * (n.unit == ast::duration_unit::years ? 12 : 1));

@@ -1,6 +1,7 @@
 #include <entitle/diagnostic.hpp>
 
 #include "common/json.hpp"
+#include "common/utf8.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -79,7 +80,12 @@ std::string render_text(const diagnostics& list_in, bool with_summary) {
     diagnostics list = list_in;
     list.sort();
     std::string out;
+    std::size_t shown = 0;
     for (const auto& d : list.items()) {
+        if (shown++ == max_shown_diagnostics) {
+            out += "... and " + plural(list.items().size() - max_shown_diagnostics, "more diagnostic") + " not shown\n";
+            break;
+        }
         std::string head = level_name(d.level);
         if (!d.code.empty()) head += "[" + d.code + "]";
         if (d.source) {
@@ -133,14 +139,17 @@ std::string render_text(const diagnostics& list_in, bool with_summary) {
             out += summary + " generated.\n";
         }
     }
-    return out;
+    return detail::terminal_text(out);
 }
 
 std::string render_json(const diagnostics& list_in) {
     diagnostics list = list_in;
     list.sort();
     detail::json_writer w;
-    w.begin_object().array("diagnostics", list.items(), [](detail::json_writer& j, const diagnostic& d) {
+    std::vector<diagnostic> first(list.items().begin(),
+                                  list.items().begin() + static_cast<std::ptrdiff_t>(
+                                                             std::min(list.items().size(), max_shown_diagnostics)));
+    w.begin_object().array("diagnostics", first, [](detail::json_writer& j, const diagnostic& d) {
         j.begin_object().key("severity").value(level_name(d.level)).key("code").value(d.code);
         j.key("message").value(d.message);
         if (d.source) {
@@ -151,6 +160,7 @@ std::string render_json(const diagnostics& list_in) {
         }
         j.strings("notes", d.notes).end_object();
     });
+    w.key("omitted").value(static_cast<long long>(list.items().size() - first.size()));
     w.key("errors").value(static_cast<long long>(list.error_count()));
     w.key("warnings").value(static_cast<long long>(list.warning_count())).end_object();
     return w.str() + "\n";

@@ -3,15 +3,30 @@
 // their shape is fixed; reading JSON is simdjson's job (data/profile.cpp).
 #pragma once
 
+#include "common/utf8.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace entitle::detail {
 
+// A JSON string of `s`: escaped, and valid UTF-8 whatever `s` holds (a
+// byte that is not part of a well-formed sequence becomes U+FFFD).
 inline void append_json_string(std::string& out, std::string_view s) {
     out += '"';
-    for (char c : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            std::size_t n = utf8_sequence(s, i);
+            if (n == 0) {
+                out += "\\ufffd";  // as an escape: the output stays ASCII where the input was broken
+            } else {
+                out.append(s, i, n);
+                i += n - 1;
+            }
+            continue;
+        }
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -19,7 +34,7 @@ inline void append_json_string(std::string& out, std::string_view s) {
             case '\r': out += "\\r"; break;
             case '\t': out += "\\t"; break;
             default:
-                if (static_cast<unsigned char>(c) < 0x20) {
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
                     static const char hex[] = "0123456789abcdef";
                     out += "\\u00";
                     out += hex[(c >> 4) & 0xF];

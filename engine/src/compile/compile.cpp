@@ -5,6 +5,7 @@
 
 #include "check/builtins.hpp"
 #include "common/calendar.hpp"
+#include "common/numbers.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -212,10 +213,10 @@ struct visitor {
             return self.constant(value::of(vk::integer, n.value), n.where(), c);
         }
         std::uint32_t operator()(const ast::decimal_lit& n) const {
-            return self.constant(value::decimal(std::strtod(n.text.c_str(), nullptr)), n.where(), c);
+            return self.constant(value::decimal(static_cast<double>(detail::literal_number(n.text))), n.where(), c);
         }
         std::uint32_t operator()(const ast::money_lit& n) const {
-            return self.constant(value::of(vk::money, std::llround(std::strtold(n.text.c_str(), nullptr) * 100)),
+            return self.constant(value::of(vk::money, std::llround(detail::literal_number(n.text) * 100)),
                                  n.where(), c);
         }
         std::uint32_t operator()(const ast::duration_lit& n) const {

@@ -3,6 +3,7 @@
 
 #include "common/calendar.hpp"
 #include "common/path.hpp"
+#include "common/numbers.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -21,9 +22,7 @@ YAML::Node fact_value(const threshold& t, int side, long long today, std::string
         case threshold::lever::number: {
             bool integral = std::fabs(t.at - std::round(t.at)) < 1e-9;
             double x = integral ? static_cast<double>(whole + side) : t.at + 0.01 * side;
-            std::ostringstream s;
-            s << x;
-            shown = s.str();
+            shown = detail::general_text(x, 6);
             v = x;
             if (t.shown.find("months") != std::string::npos) shown += " months", v = shown;
             return v;

@@ -101,7 +101,10 @@ private:
             else if (k == "reference") t.reference = it->second.as<std::string>("");
             else if (k == "unit") {
                 std::string unit = it->second.as<std::string>("");
-                if (!info.unit.empty() && unit != info.unit)
+                if (info.unit.empty() && !unit.empty())
+                    error(it->second, name + ".unit", "the rules declare no unit for this parameter, not '" + unit + "'",
+                          "E904");
+                else if (unit != info.unit)
                     error(it->second, name + ".unit", "the rules declare unit '" + info.unit + "', not '" + unit + "'",
                           "E904");
             } else if (k != "values") {

@@ -29,7 +29,19 @@ std::optional<civil_date> parse_date(const std::string& s) {
     return d;
 }
 
+namespace data {
+namespace {
+// One profile is a person or a household: a megabyte is far beyond any.
+constexpr std::size_t max_profile_bytes = 1u << 20;
+// Values one profile may load. YAML aliases share a node that the schema
+// walks at every use, so a few kilobytes of aliases of aliases could
+// expand into millions of values; a real household has a few hundred.
+constexpr std::size_t max_profile_values = 200000;
+}  // namespace
+}  // namespace data
+
 std::string profile_ruleset(const source_file& text) {
+    if (text.text().size() > data::max_profile_bytes) return {};  // load_profile says why, before any parse
     try {
         YAML::Node root = YAML::Load(text.text());
         if (root.IsMap() && root["ruleset"] && root["ruleset"].IsScalar() && root["facts"]) return root["ruleset"].Scalar();
@@ -48,13 +60,21 @@ std::string to_string(const civil_date& d) {
 namespace data {
 namespace {
 
-// One profile is a person or a household: a megabyte is far beyond any.
-constexpr std::size_t max_profile_bytes = 1u << 20;
-
 using eval::value;
 using eval::vk;
 
 // ---- node adapters ------------------------------------------------------------
+
+// Booleans, whole numbers and decimals are written bare (true, 3, 48.5):
+// a string there ("true") is a mistake of the exporting program, not a value.
+bool refuses_text(const sema::type& t, scalar_error& error) {
+    const char* what = t.k == sema::kind::boolean   ? "true or false, not text in quotes"
+                       : t.k == sema::kind::integer ? "a whole number, not text in quotes"
+                       : t.k == sema::kind::decimal ? "a number, not text in quotes"
+                                                    : nullptr;
+    if (what) error = {"E703", std::string("expected ") + what};
+    return what != nullptr;
+}
 
 struct yaml_node {
     YAML::Node n;
@@ -83,9 +103,12 @@ struct yaml_node {
     void items(F f) const {
         for (const auto& item : n) f(yaml_node{item});
     }
+    // A quoted scalar ("true", "3") is text: never a boolean or a plain number.
     std::optional<value> typed(const sema::type& t, const sema::program_data& schema, std::deque<std::string>& strings,
                                scalar_error& error) const {
-        return scalar_value(n.Scalar(), t, schema, strings, error);
+        auto v = scalar_value(n.Scalar(), t, schema, strings, error);
+        if (v && n.Tag() == "!" && refuses_text(t, error)) return std::nullopt;
+        return v;
     }
 };
 
@@ -144,7 +167,9 @@ struct json_node {
                     return scalar_value(std::string(std::string_view(e.get_string().value_unsafe())), t, schema,
                                         strings, error);
         }
-        return scalar_value(text(), t, schema, strings, error);
+        auto v = scalar_value(text(), t, schema, strings, error);
+        if (v && e.is_string() && refuses_text(t, error)) return std::nullopt;
+        return v;
     }
 };
 
@@ -179,6 +204,7 @@ public:
     // An envelope {entity, id, as_of, facts} or bare facts.
     loaded run(const Node& root, const profile_options& options) {
         loaded out;
+        values_ = 0;
         if (!root.is_map()) {
             error(root, "", "a profile is a mapping of fields (or an envelope with entity and facts)");
             return out;
@@ -186,8 +212,11 @@ public:
         Node facts = root;
         std::string entity = options.entity;
         if (auto f = root.member("facts")) {
+            std::set<std::string> seen;
             root.members([&](std::string_view key, const Node& v, const Node& k) {
-                if (key == "entity") {
+                if (!seen.emplace(key).second) {
+                    error(k, std::string(key), "the key '" + std::string(key) + "' is given twice in this envelope", "E716");
+                } else if (key == "entity") {
                     entity = v.text();
                 } else if (key == "id") {
                     out.id = v.text();
@@ -232,6 +261,7 @@ private:
     eval::profile_store& store_;
     std::map<int, std::unordered_map<std::string_view, int>> slots_;  // field slots by name, per record type
     loaded* flat_ = nullptr;  // the envelope a flat record's `id` and `as_of` go to
+    std::size_t values_ = 0;  // values loaded of this profile (max_profile_values)
 
     const std::unordered_map<std::string_view, int>& slots_of(int type) {
         auto [it, fresh] = slots_.try_emplace(type);
@@ -280,6 +310,27 @@ private:
         return -1;
     }
 
+    // A spell must not end before it starts: counted as nothing, it would
+    // hide a mistake of the data.
+    void check_spell(const Node& node, int type, const eval::record_v& r, const std::string& path) {
+        if (spell_slots_.empty()) spell_slots_.assign(schema_.records.size(), {-2, -2});
+        auto& slots = spell_slots_[static_cast<std::size_t>(type)];
+        if (slots.first == -2) {
+            slots = {-1, -1};
+            if (is_spell_record(sema::type{sema::kind::record, type, false})) {
+                const auto& fields = schema_.records[type].fields;
+                slots = {static_cast<int>(schema_.records[type].field("from") - fields.data()),
+                         static_cast<int>(schema_.records[type].field("to") - fields.data())};
+            }
+        }
+        if (slots.first < 0) return;
+        const value& from = r.fields[static_cast<std::size_t>(slots.first)];
+        const value& to = r.fields[static_cast<std::size_t>(slots.second)];
+        if (from.kind == vk::date && to.kind == vk::date && to.i < from.i)
+            error(node, path, "this spell ends (to) before it starts (from)", "E719");
+    }
+    std::vector<std::pair<int, int>> spell_slots_;  // per record type: its from and to slots, or -1 (-2: not yet seen)
+
     // Records with `from` and `to` dates are spells (Period and its kind).
     bool is_spell_record(const sema::type& t) const {
         if (t.k != sema::kind::record) return false;
@@ -302,6 +353,10 @@ private:
         r.fields = store_.allocate(rec.fields.size());
         const auto& slots = slots_of(type);
         loaded* flat = path.empty() ? flat_ : nullptr;
+        // A JSON object may name a key twice (YAML is checked when parsed):
+        // the slots given so far, in a word for the first 64.
+        std::uint64_t given = 0;
+        std::vector<bool> given_beyond(rec.fields.size() > 64 ? rec.fields.size() - 64 : 0);
         node.members([&](std::string_view key, const Node& v, const Node& k) {
             lazy_path field_path{path, key};
             auto found = slots.find(key);
@@ -325,12 +380,28 @@ private:
                       "unknown field of " + rec.name + (best.empty() ? "" : "; did you mean '" + best + "'?"), "E702");
                 return;
             }
-            r.fields[static_cast<std::size_t>(slot)] = field(v, rec.fields[static_cast<std::size_t>(slot)], field_path);
+            auto at = static_cast<std::size_t>(slot);
+            bool twice = at < 64 ? (given >> at & 1) != 0 : given_beyond[at - 64];
+            if (twice) {
+                error(k, field_path.str(), "the key '" + std::string(key) + "' is given twice in this object", "E716");
+                return;
+            }
+            if (at < 64) given |= std::uint64_t{1} << at;
+            else given_beyond[at - 64] = true;
+            r.fields[at] = field(v, rec.fields[at], field_path);
         });
+        check_spell(node, type, r, path);
         return value::record(&r);
     }
 
     value field(const Node& node, const sema::field_info& f, const lazy_path& where) {
+        if (++values_ > max_profile_values) {
+            if (values_ == max_profile_values + 1)
+                error(node, where.str(), "the profile holds more than " + std::to_string(max_profile_values) +
+                                             " values (YAML aliases used again and again?); nothing further is read",
+                      "E708");
+            return value();
+        }
         if (node.is_null()) {
             if (f.optional) return value::none();
             error(node, where.str(), "null is only allowed for optional fields; leave the field out when it is not known",
@@ -360,7 +431,7 @@ private:
             eval::list_v& l = store_.lists.back();
             l.path = where.str();
             std::size_t index = 0;
-            sema::field_info element{f.name, f.label, f.t.element(), false, {}, f.source, f.where};
+            sema::field_info element{f.name, f.label, f.t.element(), false, {}, f.source, f.where, f.is_signed};
             std::vector<value> items;
             node.items([&](const Node& item) {
                 ++index;
@@ -376,7 +447,13 @@ private:
             return value();
         }
         scalar_error problem;
-        if (auto v = node.typed(f.t, schema_, store_.strings, problem)) return *v;
+        if (auto v = node.typed(f.t, schema_, store_.strings, problem)) {
+            bool negative = v->kind == vk::decimal ? v->d < 0 : (v->kind == vk::integer || v->kind == vk::money) && v->i < 0;
+            if (!negative || f.is_signed) return *v;
+            error(node, where.str(), "expected zero or more, got " + node.shown() +
+                                         " (a field that may be below zero is declared signed)", "E719");
+            return value();
+        }
         error(node, where.str(), problem.message + (problem.code == "E703" ? ", got " + node.shown() : ""),
               problem.code.c_str());
         return value();

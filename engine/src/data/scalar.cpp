@@ -1,6 +1,7 @@
 #include "data/scalar.hpp"
 
 #include "common/calendar.hpp"
+#include "common/numbers.hpp"
 
 #include <entitle/engine.hpp>
 
@@ -27,12 +28,7 @@ bool integer(const std::string& s, std::int64_t& out) {
     return true;
 }
 
-bool number(const std::string& s, double& out) {
-    if (s.empty()) return false;
-    char* end = nullptr;
-    out = std::strtod(s.c_str(), &end);
-    return end == s.c_str() + s.size() && std::isfinite(out);
-}
+bool number(const std::string& s, double& out) { return detail::parse_number(s, out); }
 
 }  // namespace
 
@@ -68,6 +64,7 @@ std::optional<value> scalar_value(const std::string& text, const sema::type& t, 
         case sema::kind::date: {
             auto d = parse_date(text);
             if (!d) return fail("a date (YYYY-MM-DD)");
+            if (d->year < 1900 || d->year > 2199) return fail("a date between 1900-01-01 and 2199-12-31");
             return value::of(vk::date, detail::days_from_civil(d->year, d->month, d->day));
         }
         case sema::kind::duration: {

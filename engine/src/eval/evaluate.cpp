@@ -1,6 +1,7 @@
 #include "eval/evaluate.hpp"
 
 #include "common/calendar.hpp"
+#include "common/numbers.hpp"
 #include "eval/spells.hpp"
 
 #include <algorithm>
@@ -790,8 +791,7 @@ std::string evaluator::format(const value& v) const {
         case vk::boolean: return v.b ? "true" : "false";
         case vk::integer: return std::to_string(v.i);
         case vk::decimal:
-            std::snprintf(buf, sizeof buf, "%.10g", v.d);
-            return buf;
+            return detail::general_text(v.d, 10);
         case vk::money:
             if (v.i % 100 == 0) return std::to_string(v.i / 100) + " yuan";
             std::snprintf(buf, sizeof buf, "%s%lld.%02lld yuan", v.i < 0 ? "-" : "",

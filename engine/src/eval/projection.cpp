@@ -3,6 +3,7 @@
 #include <entitle/projection.hpp>
 
 #include "common/calendar.hpp"
+#include "common/numbers.hpp"
 #include "data/edit.hpp"
 #include "eval/reasons.hpp"
 
@@ -154,12 +155,10 @@ private:
         if (!now) return std::nullopt;
         bool whole = std::fabs(*now - std::round(*now)) < 1e-9;
         auto set = [&](double v) -> std::optional<edit> {
-            std::ostringstream s;
-            s.precision(15);
-            s << (whole ? std::round(v) : v);
-            auto edited = data::with_answer(text_->text(), t.fact(), s.str());
+            std::string shown = detail::general_text(whole ? std::round(v) : v, 15);
+            auto edited = data::with_answer(text_->text(), t.fact(), shown);
             if (!edited || !eligible_with(*edited)) return std::nullopt;
-            return edit{*edited, s.str()};
+            return edit{*edited, shown};
         };
         for (double far : {0.0, std::max(*now * 10, *now + 1e6)}) {
             if (!set(far)) continue;

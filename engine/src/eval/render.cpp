@@ -4,6 +4,7 @@
 #include <entitle/projection.hpp>
 
 #include "common/json.hpp"
+#include "common/utf8.hpp"
 
 namespace entitle {
 
@@ -156,7 +157,7 @@ std::string render_text(const evaluation& e, bool explain, const projection* p) 
         for (std::size_t i = 0; i < p->next_questions.size(); ++i) out += (i ? ", " : " ") + p->next_questions[i];
         out += "\n";
     }
-    return out;
+    return detail::terminal_text(out);
 }
 
 std::string render_json(const evaluation& e, const projection* p) {

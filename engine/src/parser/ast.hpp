@@ -189,6 +189,7 @@ struct conditional : node {
 
 struct type_ref : node {
     bool optional = false;
+    bool is_signed = false;  // `signed`: a field whose number may be below zero
     bool list = false;
     identifier name;
 };

@@ -23,7 +23,7 @@ BOOST_FUSION_ADAPT_STRUCT(entitle::ast::quantifier, kind, var, list, cond, body)
 BOOST_FUSION_ADAPT_STRUCT(entitle::ast::condition, expr, label)
 BOOST_FUSION_ADAPT_STRUCT(entitle::ast::group, kind, items)
 BOOST_FUSION_ADAPT_STRUCT(entitle::ast::conditional, cond, then_, else_)
-BOOST_FUSION_ADAPT_STRUCT(entitle::ast::type_ref, optional, list, name)
+BOOST_FUSION_ADAPT_STRUCT(entitle::ast::type_ref, optional, is_signed, list, name)
 BOOST_FUSION_ADAPT_STRUCT(entitle::ast::header, name, title, extends, source, effective_from,
                           effective_to, entitlements)
 BOOST_FUSION_ADAPT_STRUCT(entitle::ast::enum_value, name, label)

@@ -93,6 +93,7 @@ auto const header_rule_def = kw("ruleset") > name > -text > -(kw("extends") > na
                              -(kw("to") > date) > -(kw("entitlements") > (paragraph_number % ','));
 
 auto const type_ref_def = as<bool>[kw("optional") >> x3::attr(true) | x3::attr(false)] >>
+                          as<bool>[kw("signed") >> x3::attr(true) | x3::attr(false)] >>
                           as<bool>[(kw("list") > kw("of")) >> x3::attr(true) | x3::attr(false)] >
                           name;
 

@@ -155,7 +155,7 @@ public:
     }
 
     void type(const type_ref& t) {
-        out << (t.optional ? "optional " : "") << (t.list ? "list of " : "") << t.name.name;
+        out << (t.optional ? "optional " : "") << (t.is_signed ? "signed " : "") << (t.list ? "list of " : "") << t.name.name;
     }
     void label(const boost::optional<string_lit>& l) {
         if (l) out << " " << quoted(l->value);

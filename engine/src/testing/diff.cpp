@@ -5,6 +5,7 @@
 
 #include "common/json.hpp"
 #include "common/path.hpp"
+#include "common/utf8.hpp"
 #include "common/xml.hpp"
 #include "eval/reasons.hpp"
 
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <cstdio>
 #include <set>
 #include <sstream>
@@ -198,12 +200,39 @@ std::optional<std::vector<std::string>> csv_cells(const std::string& row, std::s
     return cells;
 }
 
+// A cell written as a JSON number (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?):
+// it goes into the profile as a number, so that a whole number or a decimal
+// field reads it (a string field reads its text all the same).
+bool json_number(const std::string& s) {
+    std::size_t i = 0;
+    auto digits = [&] {
+        std::size_t from = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        return i > from;
+    };
+    if (i < s.size() && s[i] == '-') ++i;
+    if (i < s.size() && s[i] == '0') ++i;
+    else if (!digits()) return false;
+    if (i < s.size() && s[i] == '.' && (++i, !digits())) return false;
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+        if (!digits()) return false;
+    }
+    return i == s.size();
+}
+
 }  // namespace
 
 csv_profiles::csv_profiles(const std::string& header, std::string entity) : entity_(std::move(entity)) {
     auto cells = csv_cells(header, error_);
     if (!cells) return;
+    std::map<std::string, std::size_t> columns;
     for (const auto& cell : *cells) {
+        auto [first, fresh] = columns.emplace(cell, paths_.size() + 1);
+        if (!fresh && error_.empty())
+            error_ = "the header names '" + cell + "' twice (columns " + std::to_string(first->second) + " and " +
+                     std::to_string(paths_.size() + 1) + ")";
         auto path = detail::split_path(cell);
         for (const auto& step : path)
             if (step.empty()) error_ = "the header names an empty field (" + cell + ")";
@@ -236,7 +265,7 @@ std::optional<std::string> csv_profiles::json(const std::string& row, std::strin
             }
             at = &it->second;
         }
-        if (cell == "null" || cell == "true" || cell == "false" || cell[0] == '[' || cell[0] == '{') {
+        if (cell == "null" || cell == "true" || cell == "false" || cell[0] == '[' || cell[0] == '{' || json_number(cell)) {
             at->value = cell;
         } else {
             std::string quoted;
@@ -337,7 +366,7 @@ std::string render_text(const diff_report& r) {
                     << verdict_word(x.new_verdict) << (x.new_reason.empty() ? "" : " [" + x.new_reason + "]") << "\n";
         }
     if (!any) out << "\nno verdict changed\n";
-    return out.str();
+    return detail::terminal_text(out.str());
 }
 
 namespace {

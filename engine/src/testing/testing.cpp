@@ -4,6 +4,7 @@
 #include <entitle/testing.hpp>
 
 #include "common/files.hpp"
+#include "common/numbers.hpp"
 #include "common/xml.hpp"
 #include "data/yaml.hpp"
 
@@ -141,9 +142,7 @@ std::string joined(std::vector<std::string> v) {
 }
 
 std::string number_text(double x) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.10g", x);
-    return buf;
+    return detail::general_text(x, 10);
 }
 
 }  // namespace
@@ -246,7 +245,7 @@ case_result test_runner::run(const test_case& c) {
         if (x.missing && joined(*x.missing) != joined(s.missing))
             r.failures.push_back(x.service + ": expected missing " + joined(*x.missing) + ", got " + joined(s.missing));
         if (x.value) {
-            bool same = !s.total.empty() && std::fabs(std::stod(s.total) - *x.value) < 1e-9;
+            bool same = !s.total.empty() && std::fabs(detail::literal_number(s.total) - *x.value) < 1e-9;
             if (!same)
                 r.failures.push_back(x.service + ": expected the value " + number_text(*x.value) + ", got " +
                                      (s.total.empty() ? "unknown" : s.total));
