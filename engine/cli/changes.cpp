@@ -309,6 +309,7 @@ int run_diff(const std::vector<std::string>& args) {
         auto problems = diff.add_lines(shown, chunk, first);
         diff.reject(bad_rows.error_count());
         problems.append(bad_rows);
+        if (diff.fatal()) return std::cerr << entitle::render_text(problems), 1;
         if (problems.has_errors() && on_error == "stop") {
             // The first bad line only: the ones after it were never meant to be read.
             const entitle::diagnostic* first_bad = nullptr;

@@ -347,6 +347,17 @@ contains diff-csv-no-entity err "a CSV population needs --entity"
 printf 'hukou_local,,age\n' >"$scratch/bad-header.csv"
 expect diff-csv-header 1 -- "$entitle" diff --old rules --ruleset national --population "$scratch/bad-header.csv" --entity Person
 contains diff-csv-header err "bad-header.csv:1:1: error[E715]: the header names an empty field"
+# A --by path that names no field: refused with a suggestion, no report.
+expect diff-by-unknown 1 -- "$entitle" diff --old rules --ruleset national --population "$scratch/a.jsonl" \
+  --as-of 2025-09-01 --by applicant.hukou_locl
+contains diff-by-unknown err "error[E717]: --by applicant.hukou_locl: no field path of Household is named so; did you mean 'applicant.hukou_local'?"
+[ -s "$scratch/out" ] && { echo "FAIL diff-by-unknown: wrote a report"; failures=$((failures + 1)); }
+# One line of 1.2 MB among good ones: reported at its line number and skipped
+# (no more than 1 MiB of it is ever held).
+{ head -1 "$scratch/a.jsonl"; printf '{"entity":"Household","id":"%s"}\n' "$(head -c 1200000 /dev/zero | tr '\0' x)"; sed -n 2p "$scratch/a.jsonl"; } >"$scratch/long.jsonl"
+expect diff-long-line 1 -- "$entitle" diff --old rules --ruleset national --population "$scratch/long.jsonl" --as-of 2025-09-01
+contains diff-long-line err "long.jsonl:2:1: error[E708]: this line is over the limit of 1 MiB (one profile per line)"
+contains diff-long-line out "2 Household profiles"
 # Streaming: the population on standard input.
 "$entitle" diff --old rules --ruleset national --population - --as-of 2025-09-01 <"$scratch/a.jsonl" >"$scratch/out" 2>"$scratch/err" \
   && passed=$((passed + 1)) || { echo "FAIL diff-stdin: exit $?"; failures=$((failures + 1)); }

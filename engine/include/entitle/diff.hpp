@@ -70,6 +70,9 @@ public:
     // Lines the caller could not even turn into JSON (a CSV row), for the count.
     void reject(std::size_t lines) { report_.rejected += lines; }
     const diff_report& report() const { return report_; }
+    // A mistake of the options themselves (a --by path that names no field,
+    // E717): nothing more is counted and no report should be written.
+    bool fatal() const { return fatal_; }
 
 private:
     std::shared_ptr<const program> old_, new_;
@@ -78,6 +81,7 @@ private:
     std::unique_ptr<decider> old_decider_, new_decider_;
     std::vector<std::size_t> old_column_, new_column_;  // column of each report service in each decider
     std::vector<std::string> by_pointers_;              // options_.by as JSON pointers into the facts
+    bool fatal_ = false;
 };
 
 // Profiles as CSV: a header row of field paths (`hukou_local`,

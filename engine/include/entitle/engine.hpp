@@ -261,6 +261,11 @@ public:
     // facts: "applicant.pension", "children[2].birth_date"): its label and
     // the form of an answer. Empty when the path names no field.
     virtual std::string describe_fact(const std::string& entity, const std::string& path) const = 0;
+    // Every field path of an entity, dotted through records
+    // (`applicant.housing.kind`; a list's items by the list's name), in
+    // declaration order; empty for an unknown entity. Records nested more
+    // than 16 deep are not listed further.
+    virtual std::vector<std::string> field_paths(const std::string& entity) const = 0;
     // A synthetic population, one JSON profile per call of `line`; mistakes
     // in the entity or the spec come back as diagnostics (nothing generated).
     virtual diagnostics generate(const generate_options& options,

@@ -1,6 +1,7 @@
 #include "check/types.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace entitle::sema {
 
@@ -86,15 +87,17 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::string closest(const std::string& name, const std::vector<std::string>& candidates) {
     std::string best;
-    std::size_t best_distance = std::max<std::size_t>(1, name.size() / 3) + 1;
+    std::size_t best_distance = std::max<std::size_t>(1, name.size() / 3) + 1, best_exact = SIZE_MAX;
     for (const auto& c : candidates) {
-        std::size_t d = edit_distance(name, c);
-        // A name that extends another (pension_month, pension) is a near miss too.
+        std::size_t exact = edit_distance(name, c), d = exact;
+        // A name that extends another (pension_month, pension) is a near miss too;
+        // between near misses the smaller true distance wins.
         bool prefix = std::min(name.size(), c.size()) >= 4 &&
                       (name.compare(0, c.size(), c) == 0 || c.compare(0, name.size(), name) == 0);
         if (prefix) d = std::min<std::size_t>(d, 1);
-        if (d < best_distance) {
+        if (d < best_distance || (d == best_distance && exact < best_exact)) {
             best_distance = d;
+            best_exact = exact;
             best = c;
         }
     }

@@ -27,9 +27,15 @@ public:
         : text_(text), code_(code), diags_(diags) {}
 
     void OnDocumentStart(const YAML::Mark& mark) override {
-        if (++documents_ == 2)
-            diags_.error(code_, "a second YAML document (after ---): the file must hold one document", text_,
-                         {offset(mark), offset(mark) + 1});
+        if (++documents_ != 2) return;
+        auto at = offset(mark);
+        bool json_line = at < text_->text().size() && text_->text()[at] == '{' && mark.column == 0;
+        auto& d = diags_.error(code_, json_line ? "a second JSON document on this line: the file must hold one"
+                                                : "a second YAML document (after ---): the file must hold one document",
+                               text_, {at, at + 1});
+        if (json_line)
+            d.notes.push_back("a file of JSON lines (one profile per line) is a population: entitle diff --population "
+                              "reads it; eval reads one profile");
     }
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark&, YAML::anchor_t) override { node(nullptr, {}); }

@@ -15,6 +15,7 @@
 #include "parser/parse.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -170,6 +171,19 @@ public:
     }
 
     const compiled::program_data& data() const { return data_; }
+    std::vector<std::string> field_paths(const std::string& entity) const override {
+        std::vector<std::string> out;
+        const auto& schema = *data_.checked;
+        std::function<void(int, const std::string&, int)> walk = [&](int record, const std::string& prefix, int depth) {
+            for (const auto& f : schema.records[static_cast<std::size_t>(record)].fields) {
+                out.push_back(prefix + f.name);
+                if (f.t.k == sema::kind::record && f.t.ref > 0 && depth < 16) walk(f.t.ref, prefix + f.name + ".", depth + 1);
+            }
+        };
+        if (int record = record_of(entity); record >= 0) walk(record, "", 0);
+        return out;
+    }
+
     int record_of(const std::string& entity) const {
         for (std::size_t i = 0; i < data_.checked->records.size(); ++i)
             if (data_.checked->records[i].name == entity && data_.checked->records[i].entity) return static_cast<int>(i);

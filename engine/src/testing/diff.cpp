@@ -3,6 +3,7 @@
 // from the JSON, and a few are explained with both programs' evaluations.
 #include <entitle/diff.hpp>
 
+#include "check/types.hpp"
 #include "common/json.hpp"
 #include "common/path.hpp"
 #include "common/utf8.hpp"
@@ -97,6 +98,17 @@ diagnostics population_diff::add_lines(const std::string& file_name, const std::
             problems.error("E713", "the two rule sets have no services for entity " + after.entity + " in common");
             return problems;
         }
+        // A --by path that names no field would put every profile under
+        // "(unknown)": refused before anything is counted.
+        auto paths = new_->field_paths(after.entity);
+        for (const auto& field : options_.by)
+            if (std::find(paths.begin(), paths.end(), field) == paths.end()) {
+                std::string best = sema::closest(field, paths);
+                problems.error("E717", "--by " + field + ": no field path of " + after.entity + " is named so" +
+                                           (best.empty() ? "" : "; did you mean '" + best + "'?"));
+                fatal_ = true;
+            }
+        if (fatal_) return problems;
         // The services of the new rules in their order, then those only the old rules have.
         const auto& o = old_decider_->services();
         const auto& n = new_decider_->services();
