@@ -1248,3 +1248,45 @@ TEST_CASE("numbers read and print the same whatever locale the embedding program
     CHECK_THAT(json, Catch::Contains("19.4"));
     CHECK_THAT(text, Catch::Contains("19.4") && !Catch::Contains("19,4"));
 }
+
+// Out-of-range arithmetic is an evaluation error and the verdict
+// undetermined, in the explained and the fast path alike, never a wrapped
+// value (n * INT64_MAX * INT64_MAX used to make the service eligible).
+TEST_CASE("arithmetic past the range of its type is an evaluation error, never a wrapped value", "[eval]") {
+    auto p = compile_text(
+        "ruleset t\nentity P { n: int  d: date  x: money }\n"
+        "service mul \"m\" for P\n  requires n * 9223372036854775807 * 9223372036854775807 > 0 \"乘\"\n"
+        "service add \"a\" for P\n  requires n + 9223372036854775807 > 0 \"加\"\n"
+        "service later \"l\" for P\n  requires d + n * 12 months > 2020-01-01 \"日期\"\n"
+        "service money \"y\" for P\n  requires x * n > 0 yuan \"金额\"\n"
+        "service total \"t\" for P\n  requires n - (0 - 9223372036854775807) > 0 \"减\"\n");
+    auto prof = load(*p, "entity: P\nfacts:\n  n: 100000000\n  d: 2000-01-01\n  x: 90000000000000\n");
+    REQUIRE(prof.value);
+    auto e = p->evaluate(*prof.value, {{2025, 1, 1}, {}});
+    auto decider = p->make_decider({2025, 1, 1}, "P");
+    REQUIRE(decider);
+    auto set = p->load_json_lines(std::make_shared<source_file>(
+        "p.jsonl", "{\"entity\":\"P\",\"facts\":{\"n\":100000000,\"d\":\"2000-01-01\",\"x\":90000000000000}}\n"));
+    REQUIRE(set.value);
+    std::vector<decision> fast(decider->services().size());
+    decider->decide(*set.value, 0, fast.data());
+    REQUIRE(e.services.size() == 5);
+    for (std::size_t k = 0; k < e.services.size(); ++k) {
+        INFO(e.services[k].id);
+        CHECK(e.services[k].outcome == verdict::undetermined);
+        REQUIRE(e.services[k].errors.size() == 1);
+        CHECK_THAT(e.services[k].errors[0], Catch::Contains("out of range"));
+        CHECK(fast[k].outcome == verdict::undetermined);
+    }
+}
+
+TEST_CASE("literals past what a profile could hold are refused when the rules are checked", "[check]") {
+    for (const char* literal : {"99999999999999999999 yuan", "9000000000000001 yuan", "100001 months", "8334 years",
+                                "3650001 days"}) {
+        INFO(literal);
+        auto result = compile({std::make_shared<source_file>(
+            "t.rules", std::string("ruleset t\nentity P { x: money  d: duration  w: days }\nservice s \"s\" for P\n"
+                                   "  requires x < ") + literal + " or d < " + literal + " or w < " + literal + "\n")});
+        CHECK_THAT(render_text(result.diags), Catch::Contains("error[E108]"));
+    }
+}

@@ -1,5 +1,6 @@
 // Typing of expressions: names, operators, built-ins, quantifiers.
 #include "check/checker_impl.hpp"
+#include "common/numbers.hpp"
 
 namespace entitle::sema {
 
@@ -15,9 +16,25 @@ struct expr_visitor {
     type operator()(const ast::bool_lit&) const { return of(kind::boolean); }
     type operator()(const ast::int_lit&) const { return of(kind::integer); }
     type operator()(const ast::decimal_lit&) const { return of(kind::decimal); }
-    type operator()(const ast::money_lit&) const { return of(kind::money); }
+    // Literals the values of a profile could hold: money to 9e15 yuan,
+    // durations to 100,000 months, days to 3,650,000 (as profiles read them).
+    type operator()(const ast::money_lit& m) const {
+        if (!(detail::literal_number(m.text) <= 9e15L)) {
+            c.diags_.error("E108", "an amount of money past 9,000,000,000,000,000 yuan", e.source, m.where());
+            return {};
+        }
+        return of(kind::money);
+    }
     type operator()(const ast::duration_lit& d) const {
-        return of(d.unit == ast::duration_unit::days ? kind::days : kind::duration);
+        bool days = d.unit == ast::duration_unit::days;
+        std::int64_t limit = days ? 3650000 : d.unit == ast::duration_unit::years ? 100000 / 12 : 100000;
+        if (d.amount > limit) {
+            c.diags_.error("E108", std::string("a duration past ") +
+                                       (days ? "3,650,000 days" : "100,000 months (8,333 years)"),
+                           e.source, d.where());
+            return {};
+        }
+        return of(days ? kind::days : kind::duration);
     }
     type operator()(const ast::date_lit& d) const {
         if (!detail::valid_date(d.year, d.month, d.day)) {

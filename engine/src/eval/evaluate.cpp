@@ -55,31 +55,69 @@ value comparison(op code, const value& a, const value& b) {
                           : code == op::le ? c <= 0 : code == op::gt ? c > 0 : c >= 0);
 }
 
+// Checked arithmetic: a result that does not fit (a whole number past
+// 64 bits, a date outside years 1 to 9999, a decimal that is not finite) is
+// unknown, never a wrapped value; the explained path reports it as an
+// evaluation error at the operator (arithmetic_error).
+namespace {
+
+const std::int64_t first_day = detail::days_from_civil(1, 1, 1), last_day = detail::days_from_civil(9999, 12, 31);
+
+value whole(vk kind, std::int64_t a, std::int64_t b, op code) {
+    std::int64_t out;
+    bool overflow = code == op::add   ? __builtin_add_overflow(a, b, &out)
+                    : code == op::sub ? __builtin_sub_overflow(a, b, &out)
+                                      : __builtin_mul_overflow(a, b, &out);
+    return overflow ? value() : value::of(kind, out);
+}
+value rounded(vk kind, double x) {
+    return std::fabs(x) < 9.2e18 ? value::of(kind, std::llround(x)) : value();  // NaN fails too
+}
+value finite(double x) { return std::isfinite(x) ? value::decimal(x) : value(); }
+value day(std::int64_t d) { return d >= first_day && d <= last_day ? value::of(vk::date, d) : value(); }
+value months_after(std::int64_t date, std::int64_t months) {
+    if (months > 120000 || months < -120000) return value();  // ten thousand years
+    return day(detail::add_months(date, months));
+}
+
+}  // namespace
+
 value arithmetic(op code, const value& a, const value& b) {
     if (a.kind == vk::unknown || b.kind == vk::unknown) return value();
     if (a.kind == vk::none || b.kind == vk::none) return value::none();
     if (numeric(a) && numeric(b)) {
-        if (code == op::div) return as_double(b) != 0 ? value::decimal(as_double(a) / as_double(b)) : value();
-        if (a.kind == vk::integer && b.kind == vk::integer)
-            return value::of(vk::integer, code == op::add ? a.i + b.i : code == op::sub ? a.i - b.i : a.i * b.i);
+        if (code == op::div) return as_double(b) != 0 ? finite(as_double(a) / as_double(b)) : value();
+        if (a.kind == vk::integer && b.kind == vk::integer) return whole(vk::integer, a.i, b.i, code);
         double x = as_double(a), y = as_double(b);
-        return value::decimal(code == op::add ? x + y : code == op::sub ? x - y : x * y);
+        return finite(code == op::add ? x + y : code == op::sub ? x - y : x * y);
     }
-    if (a.kind == vk::date && b.kind == vk::duration)
-        return value::of(vk::date, detail::add_months(a.i, code == op::add ? b.i : -b.i));
-    if (a.kind == vk::duration && b.kind == vk::date) return value::of(vk::date, detail::add_months(b.i, a.i));
-    if (a.kind == vk::date && b.kind == vk::days) return value::of(vk::date, code == op::add ? a.i + b.i : a.i - b.i);
-    if (a.kind == vk::days && b.kind == vk::date) return value::of(vk::date, a.i + b.i);
+    if (a.kind == vk::date && b.kind == vk::duration) return months_after(a.i, code == op::add ? b.i : -b.i);
+    if (a.kind == vk::duration && b.kind == vk::date) return months_after(b.i, a.i);
+    if (a.kind == vk::date && b.kind == vk::days) {
+        value d = whole(vk::date, a.i, b.i, code);
+        return d.known() ? day(d.i) : d;
+    }
+    if (a.kind == vk::days && b.kind == vk::date) {
+        value d = whole(vk::date, a.i, b.i, op::add);
+        return d.known() ? day(d.i) : d;
+    }
     if (code == op::mul) {
         const value& unit = numeric(a) ? b : a;
         const value& factor = numeric(a) ? a : b;
-        return value::of(unit.kind, factor.kind == vk::integer ? unit.i * factor.i : std::llround(unit.i * factor.d));
+        if (factor.kind == vk::integer) return whole(unit.kind, unit.i, factor.i, op::mul);
+        return rounded(unit.kind, static_cast<double>(unit.i) * factor.d);
     }
     if (code == op::div) {
-        if (numeric(b)) return as_double(b) != 0 ? value::of(a.kind, std::llround(a.i / as_double(b))) : value();
+        if (numeric(b)) return as_double(b) != 0 ? rounded(a.kind, static_cast<double>(a.i) / as_double(b)) : value();
         return b.i != 0 ? value::decimal(static_cast<double>(a.i) / static_cast<double>(b.i)) : value();
     }
-    return value::of(a.kind, code == op::add ? a.i + b.i : a.i - b.i);
+    return whole(a.kind, a.i, b.i, code);
+}
+
+const char* arithmetic_error(op code, const value& a, const value& b) {
+    if (!a.known() || !b.known() || a.kind == vk::none || b.kind == vk::none) return nullptr;
+    if (code == op::div && (numeric(b) ? as_double(b) == 0 : b.i == 0)) return "division by zero";
+    return "the result of this arithmetic is out of range (past 64-bit whole numbers, or a date outside years 1 to 9999)";
 }
 
 value min_max(op code, const value* a, std::uint32_t count) {
@@ -263,8 +301,8 @@ value evaluator::compute(const compiled::node& nd) {
         case op::add: case op::sub: case op::mul: case op::div: {
             value x = operand<Trace>(nd.a), y = operand<Trace>(nd.b);
             result = arithmetic(nd.code, x, y);
-            if (Trace && nd.code == op::div && !result.known() && x.known() && y.known())
-                error(nd, "division by zero");
+            if (Trace && !result.known())
+                if (const char* why = arithmetic_error(nd.code, x, y)) error(nd, why);
             break;
         }
         case op::cond: {
@@ -368,7 +406,7 @@ value evaluator::quantify(const compiled::node& nd) {
                 if (body.kind == vk::none) break;
                 if (!sum.known()) sum = body;
                 else if (sum.kind == vk::decimal || body.kind == vk::decimal) sum = value::decimal(as_double(sum) + as_double(body));
-                else sum.i += body.i;
+                else if (__builtin_add_overflow(sum.i, body.i, &sum.i)) unknown = true;
                 break;
             default: {  // min, max, first, last, distinct
                 if (in == tri::unknown || !body.known()) {

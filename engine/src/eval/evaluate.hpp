@@ -25,7 +25,11 @@ enum class tri { no, yes, unknown };
 
 // Arithmetic on known or unknown values, as the language defines it: shared
 // by the evaluator and the block evaluator, so both compute the same.
+// Checked: a result out of range is unknown (never wrapped).
 value arithmetic(compiled::op code, const value& a, const value& b);
+// Why arithmetic() gave unknown for known operands (division by zero, a
+// result out of range); nothing when an operand was unknown.
+const char* arithmetic_error(compiled::op code, const value& a, const value& b);
 value comparison(compiled::op code, const value& a, const value& b);  // eq, ne, lt, le, gt, ge
 value min_max(compiled::op code, const value* args, std::uint32_t count);
 

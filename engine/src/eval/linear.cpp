@@ -821,9 +821,12 @@ op_arith: {
     value& a = vs[vn - 1];
     // Numbers inline (`months * 0.5`); the rest as the general evaluator does it.
     bool numbers = (a.kind == vk::integer || a.kind == vk::decimal) && (b.kind == vk::integer || b.kind == vk::decimal);
-    if (numbers && i->cmp != op::div && a.kind == vk::integer && b.kind == vk::integer)
-        a.i = i->cmp == op::add ? a.i + b.i : i->cmp == op::sub ? a.i - b.i : a.i * b.i;
-    else if (numbers && i->cmp != op::div)
+    if (numbers && i->cmp != op::div && a.kind == vk::integer && b.kind == vk::integer) {
+        bool overflow = i->cmp == op::add   ? __builtin_add_overflow(a.i, b.i, &a.i)
+                        : i->cmp == op::sub ? __builtin_sub_overflow(a.i, b.i, &a.i)
+                                            : __builtin_mul_overflow(a.i, b.i, &a.i);
+        if (overflow) a = value();  // out of range: unknown, as arithmetic() does
+    } else if (numbers && i->cmp != op::div)
         a = value::decimal(i->cmp == op::add   ? as_number(a) + as_number(b)
                            : i->cmp == op::sub ? as_number(a) - as_number(b)
                                                : as_number(a) * as_number(b));
