@@ -358,6 +358,20 @@ contains diff-by-unknown err "error[E717]: --by applicant.hukou_locl: no field p
 expect diff-long-line 1 -- "$entitle" diff --old rules --ruleset national --population "$scratch/long.jsonl" --as-of 2025-09-01
 contains diff-long-line err "long.jsonl:2:1: error[E708]: this line is over the limit of 1 MiB (one profile per line)"
 contains diff-long-line out "2 Household profiles"
+# --project on a profile of 24,000 spells: bounded work (it took 36 s before),
+# said so in the output; the harness gives it 60 s under the sanitizers.
+python3 - "$scratch/spells.yaml" <<'PY'
+import datetime, sys
+lines = ["entity: Person", "facts:", "  local: true", "  income: 3000", "  residence:"]
+for i in range(24000):
+    day = datetime.date(1950, 1, 1) + datetime.timedelta(days=i)
+    lines.append(f"    - {{from: {day}, to: {day}}}")
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+PY
+expect project-bounded 0 -- timeout 60 "$entitle" eval --rules tests/bad-inputs/schema.rules --profile "$scratch/spells.yaml" \
+  --as-of 2026-01-01 --project
+contains project-bounded out "eligible from: not known (the projection's work bound ran out)"
+contains project-bounded out "the projection stopped at its work bound"
 # Streaming: the population on standard input.
 "$entitle" diff --old rules --ruleset national --population - --as-of 2025-09-01 <"$scratch/a.jsonl" >"$scratch/out" 2>"$scratch/err" \
   && passed=$((passed + 1)) || { echo "FAIL diff-stdin: exit $?"; failures=$((failures + 1)); }

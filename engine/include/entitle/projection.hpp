@@ -24,6 +24,12 @@ namespace entitle {
 struct projection_options {
     int horizon_days = 5 * 365 + 1;  // how far ahead eligible-from looks
     std::size_t max_changes = 5;     // nearest changes kept per service
+    // The work a projection may do, in evaluations times the profile's size
+    // in KiB (at least 1): every day tried and every edit evaluated spends
+    // it. A household of a few KiB never comes near; a profile of 24,000
+    // spells would otherwise take minutes. When it runs out the projection
+    // stops, says so (`truncated`) and keeps what it found.
+    std::size_t max_work = 400000;
 };
 
 struct service_projection {
@@ -41,6 +47,7 @@ struct projection {
     std::vector<service_projection> services;
     std::vector<std::string> next_questions;  // every missing fact, most needed first
     int horizon_days = 0;
+    bool truncated = false;  // max_work ran out: eligible-from dates and changes are partial
 };
 
 // A profile document (YAML or JSON text) with the fact at `path` (as

@@ -24,6 +24,27 @@ civil_date date_of(long long day) {
 
 long long day_of(const civil_date& d) { return detail::days_from_civil(d.year, d.month, d.day); }
 
+// What a projection may still spend (projection_options::max_work): each
+// evaluation costs the profile's size in KiB.
+class work_budget {
+public:
+    work_budget(std::size_t total, std::size_t profile_bytes) : left_(total), cost_(std::max<std::size_t>(1, profile_bytes / 1024)) {}
+    // False, and nothing spent, once an evaluation would overdraw it.
+    bool spend() {
+        if (left_ < cost_) {
+            exhausted_ = true;
+            return false;
+        }
+        left_ -= cost_;
+        return true;
+    }
+    bool exhausted() const { return exhausted_; }
+
+private:
+    std::size_t left_, cost_;
+    bool exhausted_ = false;
+};
+
 // The innermost failed conditions of a not-eligible service, by label (or text).
 struct blocker {
     std::string key, shown;  // key: label or source text; shown: with the values seen today
@@ -54,7 +75,7 @@ bool holds(const service_result& s, const std::string& key) {
 // Eligible from: day by day, nothing else changing; and what holds the
 // service back today, each with the day it is met.
 void eligible_from(const program& rules, const profile& p, const service_result& s, long long today, int horizon_days,
-                   service_projection& sp) {
+                   work_budget& budget, service_projection& sp) {
     std::vector<blocker> blockers;
     for (const auto& c : s.conditions) {
         bool failed = c.unless ? c.outcome == truth::yes : c.outcome == truth::no;
@@ -68,7 +89,7 @@ void eligible_from(const program& rules, const profile& p, const service_result&
         }
     }
     if (!s.decided_by.empty()) blockers.push_back({"exception " + s.decided_by, "exception " + s.decided_by, {}});
-    for (long long day = today + 1; day <= today + horizon_days; ++day) {
+    for (long long day = today + 1; day <= today + horizon_days && budget.spend(); ++day) {
         auto later = rules.evaluate(p, {date_of(day), {s.id}});
         if (later.services.empty()) break;
         const service_result& then = later.services.front();
@@ -79,10 +100,11 @@ void eligible_from(const program& rules, const profile& p, const service_result&
             break;
         }
     }
-    sp.never = !sp.eligible_from;
+    sp.never = !sp.eligible_from && !budget.exhausted();
     for (const auto& b : blockers)
         sp.blocking.push_back(b.shown + (b.met ? ": met on " + detail::day_text(*b.met)
-                                               : sp.never ? ": not met within the horizon" : ""));
+                                         : sp.never ? ": not met within the horizon"
+                                         : !sp.eligible_from ? ": not known (the projection's work bound ran out)" : ""));
 }
 
 // The sides of a threshold that satisfy it: at it, then one step beyond (for > and <).
@@ -99,14 +121,16 @@ struct edit {
 class change_search {
 public:
     change_search(const program& rules, std::shared_ptr<const source_file> text, const civil_date& as_of,
-                  const std::string& service)
-        : rules_(rules), text_(std::move(text)), as_of_(as_of), service_(service), today_(day_of(as_of)) {}
+                  const std::string& service, work_budget& budget)
+        : rules_(rules), text_(std::move(text)), as_of_(as_of), service_(service), today_(day_of(as_of)),
+          budget_(budget) {}
 
     const program& rules() const { return rules_; }
     const civil_date& as_of() const { return as_of_; }
     long long today() const { return today_; }
 
     bool eligible_with(const std::string& yaml) const {
+        if (!budget_.spend()) return false;
         auto edited = rules_.load_profile(std::make_shared<source_file>(text_->name(), yaml));
         if (!edited.value) return false;
         auto r = rules_.evaluate(*edited.value, {as_of_, {service_}});
@@ -147,6 +171,7 @@ private:
     civil_date as_of_;
     const std::string& service_;
     long long today_;
+    work_budget& budget_;
 
     // A number a computed comparison reads: the value nearest today's that makes the
     // service eligible, between today's and 0 or a large multiple (bisection).
@@ -216,6 +241,7 @@ projection project(const program& rules, std::shared_ptr<const source_file> text
     if (!loaded.value) return out;
     const profile& p = *loaded.value;
     long long today = day_of(e.as_of);
+    work_budget budget(options.max_work, text->text().size());
 
     // Next questions: each missing fact, by how many undetermined services need it.
     std::map<std::string, std::size_t> needed;
@@ -238,10 +264,11 @@ projection project(const program& rules, std::shared_ptr<const source_file> text
             out.services.push_back(std::move(sp));
             continue;
         }
-        eligible_from(rules, p, s, today, options.horizon_days, sp);
-        nearest_changes(change_search(rules, text, e.as_of, s.id), options.max_changes, sp);
+        eligible_from(rules, p, s, today, options.horizon_days, budget, sp);
+        nearest_changes(change_search(rules, text, e.as_of, s.id, budget), options.max_changes, sp);
         out.services.push_back(std::move(sp));
     }
+    out.truncated = budget.exhausted();
     return out;
 }
 

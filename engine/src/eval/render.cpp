@@ -82,9 +82,11 @@ const service_projection* projection_of(const projection* p, const std::string& 
 void projection_text(std::string& out, const service_projection& sp, int horizon_days) {
     if (sp.outcome == verdict::not_eligible) {
         if (sp.eligible_from) out += "    → eligible from " + to_string(*sp.eligible_from) + " if nothing else changes\n";
-        else
+        else if (sp.never)
             out += "    → not eligible within " + std::to_string(horizon_days / 365) +
                    " years unless something else changes\n";
+        else
+            out += "    → eligible from: not known (the projection's work bound ran out)\n";
         for (const auto& b : sp.blocking) out += "      held back by: " + b + "\n";
         for (std::size_t c = 0; c < sp.nearest_changes.size(); ++c) {
             const auto& change = sp.nearest_changes[c];
@@ -157,6 +159,9 @@ std::string render_text(const evaluation& e, bool explain, const projection* p) 
         for (std::size_t i = 0; i < p->next_questions.size(); ++i) out += (i ? ", " : " ") + p->next_questions[i];
         out += "\n";
     }
+    if (p && p->truncated)
+        out += "\nthe projection stopped at its work bound (a profile this large takes long to project): "
+               "eligible-from dates and nearest changes are partial\n";
     return detail::terminal_text(out);
 }
 
@@ -191,7 +196,8 @@ std::string render_json(const evaluation& e, const projection* p) {
                 if (s.outcome == verdict::not_eligible) {
                     w.key("eligible_from");
                     if (sp->eligible_from) w.value(to_string(*sp->eligible_from));
-                    else w.value("never");
+                    else if (sp->never) w.value("never");
+                    else w.null();  // not known: the work bound ran out
                     w.strings("blocking", sp->blocking);
                     w.key("nearest_changes").begin_array();
                     for (const auto& change : sp->nearest_changes) w.begin_array(), w.strings_inline(change), w.end_array();
@@ -218,6 +224,7 @@ std::string render_json(const evaluation& e, const projection* p) {
     if (p) {
         w.strings("next_questions", p->next_questions);
         w.key("horizon_days").value(static_cast<long long>(p->horizon_days));
+        w.key("projection_truncated").value(p->truncated);
     }
     w.end_object();
     return w.str() + "\n";
