@@ -1,7 +1,10 @@
 // libFuzzer target for profiles: any bytes, read as a YAML/JSON profile and
-// as JSON lines against a small schema, must come back as diagnostics or as
-// verdicts, never as a crash; and the batch decider must agree with explained
-// evaluation on every profile that loads. Replayed under CTest like rules_fuzz.
+// as JSON lines against one of two schemas (the input's length picks: a flat
+// person with every kind of field, or a household of records holding lists
+// of records holding spells, where aliases multiply), must come back as
+// diagnostics or as verdicts, never as a crash; and the batch decider must
+// agree with explained evaluation on every profile that loads. Replayed
+// under CTest like rules_fuzz.
 #include <entitle/entitle.hpp>
 
 #include <cstddef>
@@ -9,6 +12,19 @@
 #include <string>
 
 namespace {
+
+const entitle::program& nested_schema() {
+    static const auto compiled = entitle::compile({std::make_shared<entitle::source_file>(
+        "nested.rules",
+        "ruleset nested\nrecord Permit { from: date  to: optional date  city: string }\n"
+        "record Child { birth_date: date  permits: list of Permit  grades: list of int }\n"
+        "record Adult { birth_date: date  children: list of Child  balance: signed money }\n"
+        "entity Person { adults: list of Adult  head: optional Adult  n: int }\n"
+        "service s \"s\" for Person\n"
+        "  requires any a in adults: any c in a.children: total(c.permits) >= 6 months \"有子女持证\"\n"
+        "  requires (count c in head.children: size(c.grades) > n) >= 1 and head.balance > 0 yuan\n")});
+    return *compiled.program;
+}
 
 const entitle::program& schema() {
     static const auto compiled = entitle::compile({std::make_shared<entitle::source_file>(
@@ -36,7 +52,7 @@ const entitle::program& schema() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const entitle::program& p = schema();
+    const entitle::program& p = size % 2 ? nested_schema() : schema();
     auto text = std::make_shared<entitle::source_file>("fuzz.yaml",
                                                        std::string(reinterpret_cast<const char*>(data), size));
     entitle::profile_options options;
