@@ -3,7 +3,8 @@
 # through the command that reads that kind of input, which must exit 1 and
 # write exactly what NAME.expected holds: the located error on stderr, then,
 # after a line "--- stdout", what it wrote on standard output, if anything
-# (a rule test's report). ENTITLE_UPDATE_GOLDEN=1 rewrites the .expected files.
+# (a rule test's report); each gets 120 s, so a hang fails rather than stalls.
+# ENTITLE_UPDATE_GOLDEN=1 rewrites the .expected files.
 #   usage: tests/bad-inputs/run.sh ENTITLE   (from the repository's top)
 set -uo pipefail
 entitle=$1
@@ -35,10 +36,10 @@ while IFS= read -r -d '' file; do
     expected=${file%.*}.expected
     # shellcheck disable=SC2086  # the words of the command line, split on purpose (paths have no spaces)
     if [[ $file == $here/sets/* ]]; then
-        "$entitle" diff --old "$rules" --as-of $as_of --population $here/good.jsonl --set "$(cat "$file")" \
+        timeout 120 "$entitle" diff --old "$rules" --as-of $as_of --population $here/good.jsonl --set "$(cat "$file")" \
             >"$scratch/out" 2>"$scratch/err" </dev/null
     else
-        "$entitle" $args >"$scratch/out" 2>"$scratch/err" </dev/null
+        timeout 120 "$entitle" $args >"$scratch/out" 2>"$scratch/err" </dev/null
     fi
     rc=$?
     cp "$scratch/err" "$scratch/got"

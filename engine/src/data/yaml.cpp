@@ -30,8 +30,10 @@ public:
         if (++documents_ != 2) return;
         auto at = offset(mark);
         bool json_line = at < text_->text().size() && text_->text()[at] == '{' && mark.column == 0;
+        bool dashes = text_->text().compare(at, 3, "---") == 0;
         auto& d = diags_.error(code_, json_line ? "a second JSON document on this line: the file must hold one"
-                                                : "a second YAML document (after ---): the file must hold one document",
+                                      : dashes  ? "a second YAML document (after ---): the file must hold one document"
+                                                : "more after the end of the document: the file must hold one document",
                                text_, {at, at + 1});
         if (json_line)
             d.notes.push_back("a file of JSON lines (one profile per line) is a population: entitle diff --population "
@@ -53,6 +55,7 @@ public:
         open_.push_back({true, {}, true});
     }
     void OnMapEnd() override { close(); }
+    int documents() const { return documents_; }
 
 private:
     struct level {
@@ -105,7 +108,9 @@ std::optional<YAML::Node> parse_yaml(const std::shared_ptr<const source_file>& t
         std::istringstream in(text->text());
         YAML::Parser parser(in);
         structure_check check(text, code, diags);
-        while (parser.HandleNextDocument(check)) {
+        // Up to the second document, which is an error already: past a
+        // malformed first one, yaml-cpp can report empty documents forever.
+        while (check.documents() < 2 && parser.HandleNextDocument(check)) {
         }
         if (diags.error_count() > errors_before) return std::nullopt;
         return YAML::Load(text->text());
